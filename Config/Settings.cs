@@ -1,0 +1,49 @@
+using MeterBridge.Meter;
+
+namespace MeterBridge.Config;
+
+/// <summary>
+/// The effective settings after flags, config file and defaults are merged (in that order of precedence).
+/// Every key of the Python driver's config.ini has a property here; the rest are MeterBridge's own.
+/// </summary>
+public sealed record Settings
+{
+    // [DEFAULT] of dbus-mqtt-grid
+    public LogLevel Logging { get; init; } = LogLevel.Info;
+    public string DeviceName { get; init; } = "MQTT Grid";
+    public Role DeviceType { get; init; } = Role.Grid;
+    public int DeviceInstance { get; init; } = 100;
+    /// <summary>Seconds without an accepted message before the meter is stale; 0 = never.</summary>
+    public double Timeout { get; init; } = 60;
+    public double Voltage { get; init; } = 230;
+    public double Frequency { get; init; } = 50;
+    public double PowerThresholdPerPhase { get; init; } = 23000;
+
+    // [MQTT] of dbus-mqtt-grid
+    public string BrokerAddress { get; init; } = "127.0.0.1";
+    public int BrokerPort { get; init; } = 1883;
+    public bool TlsEnabled { get; init; }
+    public string? TlsPathToCa { get; init; }
+    public bool TlsInsecure { get; init; }
+    public string? Username { get; init; }
+    public string? Password { get; init; }
+    public string Topic { get; init; } = "enphase/envoy-s/meters";
+
+    // MeterBridge's own
+    public TimeoutAction TimeoutAction { get; init; } = TimeoutAction.Remove;
+    public string? TlsClientCert { get; init; }
+    public string? TlsClientKey { get; init; }
+    /// <summary>"3.1.1" or "5".</summary>
+    public string MqttVersion { get; init; } = "3.1.1";
+    public int Qos { get; init; }
+    public int Keepalive { get; init; } = 60;
+    /// <summary>null: the system bus.</summary>
+    public string? DbusAddress { get; init; }
+    public bool PropertiesChanged { get; init; }
+    public int MaxPayloadSize { get; init; } = 65536;
+
+    public MeterLimits Limits => new(Voltage, Frequency, PowerThresholdPerPhase);
+
+    /// <summary>The Python driver's service name, so existing setups keep theirs.</summary>
+    public string ServiceName => $"com.victronenergy.{RoleNames.Of(DeviceType)}.mqtt_{RoleNames.Of(DeviceType)}_{DeviceInstance}";
+}

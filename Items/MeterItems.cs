@@ -1,0 +1,21 @@
+using MeterBridge.Meter;
+
+namespace MeterBridge.Items;
+
+/// <summary>Puts what the meter shows into the item table: the measurement rows, /NrOfPhases and /Connected.</summary>
+public sealed class MeterItems
+{
+    private Reading _shown = Reading.Empty();
+
+    public void Update(ItemTable table, MeterState state, Staleness staleness)
+    {
+        state.Show(staleness, ref _shown);
+        for (int row = 0; row < Reading.Size; row++)
+        {
+            if (state.IsShown(MeterPaths.LocationOf(row))) table.Set(row, BusValue.Of(_shown[row]));
+            else if (table.IsPresent(row)) table.Remove(row);
+        }
+        table.Set(MeterPaths.NrOfPhases, BusValue.Of(state.NrOfPhases));
+        table.Set(MeterPaths.Connected, BusValue.Of(staleness == Staleness.Invalidated ? 0 : 1));
+    }
+}

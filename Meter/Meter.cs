@@ -1,0 +1,27 @@
+namespace MeterBridge.Meter;
+
+/// <summary>
+/// The meter as payloads.md describes it: a payload goes in whole or not at all.
+/// Decode, check, merge; then <see cref="MeterState.Show"/> tells what it displays.
+/// </summary>
+public sealed class Meter
+{
+    private Reading _reading = Reading.Empty();
+
+    public MeterState State { get; }
+
+    /// <summary>Whether any message was ever accepted: before that the meter is not shown at all.</summary>
+    public bool HasData { get; private set; }
+
+    public Meter(MeterLimits limits) => State = new MeterState(limits);
+
+    public Verdict Apply(ReadOnlySpan<byte> payload)
+    {
+        var verdict = PayloadDecoder.Decode(payload, ref _reading);
+        if (verdict.IsAccepted) verdict = MeterRules.Check(_reading, State.Limits);
+        if (!verdict.IsAccepted) return verdict;
+        State.Merge(_reading);
+        HasData = true;
+        return verdict;
+    }
+}
