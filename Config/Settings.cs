@@ -42,7 +42,7 @@ public sealed record Settings
     public bool PropertiesChanged { get; init; }
     public int MaxPayloadSize { get; init; } = 65536;
 
-    public MeterLimits Limits => new(Voltage, Frequency, PowerThresholdPerPhase);
+    public MeterLimits Limits => new(Voltage, Frequency, PowerThresholdPerPhase, MaxPayloadSize);
 
     /// <summary>The Python driver's service name, so existing setups keep theirs.</summary>
     public string ServiceName => $"com.victronenergy.{RoleNames.Of(DeviceType)}.mqtt_{RoleNames.Of(DeviceType)}_{DeviceInstance}";

@@ -17,6 +17,8 @@ public sealed class Meter
 
     public Verdict Apply(ReadOnlySpan<byte> payload)
     {
+        // Checked before any parsing: a huge payload costs nothing but this comparison.
+        if (payload.Length > State.Limits.MaxPayloadSize) return new(RejectReason.TooLarge, Value: payload.Length);
         var verdict = PayloadDecoder.Decode(payload, ref _reading);
         if (verdict.IsAccepted) verdict = MeterRules.Check(_reading, State.Limits);
         if (!verdict.IsAccepted) return verdict;

@@ -30,7 +30,7 @@ public readonly record struct Verdict(RejectReason Reason, Location Location = L
         RejectReason.PowerOutOfRange => $"{Key} = {Format(Value)} W is outside ±{Format(Location == Location.Total ? limits.PowerThresholdTotal : limits.PowerThresholdPerPhase)} W",
         RejectReason.Negative => $"{Key} = {Format(Value)} is negative",
         RejectReason.PowerFactorOutOfRange => $"{Key} = {Format(Value)} is outside -1…1",
-        RejectReason.TooLarge => $"payload of {Format(Value)} bytes is larger than max_payload_size",
+        RejectReason.TooLarge => $"payload of {Format(Value)} bytes is larger than max_payload_size = {limits.MaxPayloadSize}",
         _ => Reason.ToString(),
     };
 

@@ -1,0 +1,53 @@
+using System.Text;
+using MeterBridge.Config;
+using MeterBridge.Items;
+using MeterBridge.Meter;
+using MeterBridge.Tests.Infrastructure;
+using Xunit;
+
+namespace MeterBridge.Tests.Meter;
+
+/// <summary>Every case of shared/vectors/payloads.json through the pure core: meter, derive, path table.</summary>
+public class PayloadVectorTests
+{
+    [Fact]
+    public void The_vector_file_has_cases() => Assert.True(PayloadVectors.All.Count >= 20, "payloads.json should hold the spec's cases");
+
+    [Theory]
+    [MemberData(nameof(PayloadVectors.Names), MemberType = typeof(PayloadVectors))]
+    public void Case(string name)
+    {
+        var vector = PayloadVectors.Named(name);
+        var settings = new Settings
+        {
+            Voltage = vector.Config.GetValueOrDefault("voltage", 230),
+            Frequency = vector.Config.GetValueOrDefault("frequency", 50),
+            PowerThresholdPerPhase = vector.Config.GetValueOrDefault("power_threshold_per_phase", 23000),
+        };
+        Assert.True(vector.Config.Keys.All(k => k is "voltage" or "frequency" or "power_threshold_per_phase"), "unknown config key in the vector");
+
+        var meter = new MeterBridge.Meter.Meter(settings.Limits);
+        var table = new ItemTable();
+        var items = new MeterItems();
+        var failures = new List<string>();
+        for (int i = 0; i < vector.Steps.Count; i++)
+        {
+            var step = vector.Steps[i];
+            var verdict = meter.Apply(Encoding.UTF8.GetBytes(step.Payload));
+            if (step.Accepted is { } accepted && accepted != verdict.IsAccepted)
+                failures.Add($"step {i + 1} ({step.Payload}): accepted should be {accepted}, was {verdict.IsAccepted} ({verdict.Describe(settings.Limits)})");
+            if (meter.HasData) items.Update(table, meter.State, Staleness.Fresh);
+
+            foreach (var (path, expected) in step.Expect)
+            {
+                int row = table.Find(path);
+                Assert.True(row >= 0, $"vector names unknown path {path}");
+                bool present = table.IsPresent(row);
+                double? value = table[row].IsValid ? table[row].Number : null;
+                if (PayloadVectors.Mismatch(expected, present, value) is { } error)
+                    failures.Add($"step {i + 1} ({step.Payload}): {path}: {error}");
+            }
+        }
+        Assert.True(failures.Count == 0, $"case '{name}':\n" + string.Join("\n", failures));
+    }
+}
