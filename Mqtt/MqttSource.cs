@@ -1,0 +1,102 @@
+using System.Buffers;
+using System.Security.Authentication;
+using MeterBridge.Bridge;
+using MeterBridge.Config;
+using MQTTnet;
+using MQTTnet.Adapter;
+using MQTTnet.Protocol;
+
+namespace MeterBridge.Mqtt;
+
+/// <summary>
+/// The MQTT edge: connects, subscribes, hands every payload to the bridge, and when the broker is down or
+/// goes away retries with a backoff of 1 s doubling to 30 s, logging a line per change of state, not per try.
+/// A broker problem never ends the process.
+/// </summary>
+public sealed class MqttSource(Settings settings, string clientId, Log log, Action<ReadOnlySequence<byte>> onPayload)
+{
+    private static readonly TimeSpan FirstRetry = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan LastRetry = TimeSpan.FromSeconds(30);
+
+    private readonly IMqttClient _client = new MqttClientFactory().CreateMqttClient();
+    private string? _lastProblem;
+
+    public string Describe() => $"MQTT {settings.BrokerAddress}:{settings.BrokerPort} {settings.Topic}";
+
+    public async Task RunAsync(CancellationToken cancel)
+    {
+        var options = BrokerOptions.Build(settings, clientId);
+        _client.ApplicationMessageReceivedAsync += args =>
+        {
+            onPayload(args.ApplicationMessage.Payload);
+            return Task.CompletedTask;
+        };
+
+        var retry = FirstRetry;
+        while (!cancel.IsCancellationRequested)
+        {
+            var lost = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+            Task OnDisconnected(MqttClientDisconnectedEventArgs args)
+            {
+                lost.TrySetResult(args.Exception?.Message ?? args.Reason.ToString());
+                return Task.CompletedTask;
+            }
+            try
+            {
+                _client.DisconnectedAsync += OnDisconnected;
+                await _client.ConnectAsync(options, cancel);
+                await _client.SubscribeAsync(new MqttClientSubscribeOptionsBuilder()
+                    .WithTopicFilter(settings.Topic, settings.Qos == 1 ? MqttQualityOfServiceLevel.AtLeastOnce : MqttQualityOfServiceLevel.AtMostOnce)
+                    .Build(), cancel);
+                log.Info($"connected to {settings.BrokerAddress}:{settings.BrokerPort}, subscribed to {settings.Topic}");
+                _lastProblem = null;
+                retry = FirstRetry;
+                string reason = await lost.Task.WaitAsync(cancel);
+                Problem($"lost the broker {settings.BrokerAddress}:{settings.BrokerPort} ({reason}); retrying");
+            }
+            catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception error)
+            {
+                Problem($"cannot connect to {settings.BrokerAddress}:{settings.BrokerPort}: {Explain(error)}; retrying");
+            }
+            finally
+            {
+                _client.DisconnectedAsync -= OnDisconnected;
+            }
+
+            try { await Task.Delay(retry, cancel); }
+            catch (OperationCanceledException) { break; }
+            retry = TimeSpan.FromTicks(Math.Min(retry.Ticks * 2, LastRetry.Ticks));
+        }
+    }
+
+    /// <summary>Leaves the broker politely; bounded so a dead broker cannot delay shutdown.</summary>
+    public async Task StopAsync()
+    {
+        if (!_client.IsConnected) return;
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
+        try { await _client.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().Build(), timeout.Token); }
+        catch (Exception) { /* shutting down anyway */ }
+    }
+
+    private void Problem(string message)
+    {
+        if (message == _lastProblem) return;
+        _lastProblem = message;
+        log.Warning(message);
+    }
+
+    private static string Explain(Exception error) => error switch
+    {
+        // MQTTnet 5 puts the CONNACK result code only into the message.
+        MqttConnectingFailedException failed when failed.Message.Contains(nameof(MqttClientConnectResultCode.BadUserNameOrPassword))
+            || failed.Message.Contains(nameof(MqttClientConnectResultCode.NotAuthorized)) =>
+            $"the broker refused the credentials ({failed.Message})",
+        MqttConnectingFailedException failed => $"the broker refused the connection ({failed.Message})",
+        _ when error.GetBaseException() is AuthenticationException tls => $"TLS failed: {tls.Message}",
+        _ => error.GetBaseException().Message,
+    };
+}

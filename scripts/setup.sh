@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Installs what building, testing and the demo need on Debian 12: Mosquitto and its clients, a D-Bus daemon
+# and its tools (busctl, gdbus, dbus-send), openssl for the TLS tests, and the arm64 cross toolchain and qemu.
+set -euo pipefail
+need=()
+for pair in mosquitto:mosquitto mosquitto_pub:mosquitto-clients dbus-daemon:dbus gdbus:libglib2.0-bin busctl:systemd \
+            dbus-send:dbus openssl:openssl clang:clang ld.lld:lld llvm-objcopy:llvm qemu-aarch64:qemu-user multilog:daemontools; do
+  command -v "${pair%%:*}" >/dev/null 2>&1 || need+=("${pair#*:}")
+done
+[ -e /usr/aarch64-linux-gnu/lib/libc.so.6 ] || need+=(libc6-dev-arm64-cross)
+[ -d /usr/lib/gcc-cross/aarch64-linux-gnu ] || need+=(libgcc-12-dev-arm64-cross)
+if [ ${#need[@]} -gt 0 ]; then
+  echo "installing: ${need[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi
+# The tests start their own broker and bus on private ports and sockets; a packaged broker on 1883 is not used.
+command -v dotnet >/dev/null || { echo "the .NET 10 SDK is needed (dotnet on PATH)" >&2; exit 1; }
+echo "setup: all tools present"

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# The test command: every unit test and every test against a real Mosquitto, a real dbus-daemon and the AOT
+# binary. Uses MB_BINARY when set, else out/linux-x64/meterbridge (published on first use).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+results=$(mktemp -d)
+status=0
+dotnet test tests/MeterBridge.Tests -c Release --nologo --logger "trx;LogFileName=results.trx" --results-directory "$results" "$@" || status=$?
+# One plain closing line for CI: "N passed, N failed".
+trx=$(find "$results" -name '*.trx' | head -1)
+if [ -n "$trx" ]; then
+  passed=$(grep -o 'passed="[0-9]*"' "$trx" | head -1 | grep -o '[0-9]*')
+  failed=$(grep -o 'failed="[0-9]*"' "$trx" | head -1 | grep -o '[0-9]*')
+  echo "tests: ${passed:-0} passed, ${failed:-0} failed"
+fi
+rm -rf "$results"
+exit $status

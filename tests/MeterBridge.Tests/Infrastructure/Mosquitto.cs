@@ -1,0 +1,100 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace MeterBridge.Tests.Infrastructure;
+
+/// <summary>
+/// A real Mosquitto broker on 127.0.0.1 and a free port, with an optional password file and TLS listener,
+/// stopped on Dispose. <see cref="Stop"/> and <see cref="Start"/> let a test take the broker away and back.
+/// </summary>
+public sealed class Mosquitto : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("mb-mosquitto-").FullName;
+    private readonly string _config;
+    private Process? _process;
+
+    public int Port { get; }
+
+    public Mosquitto(string? passwordFile = null, (string Cert, string Key)? tls = null)
+    {
+        Port = FreePort();
+        var lines = new List<string>
+        {
+            "user root",
+            $"pid_file {_dir}/mosquitto.pid",
+            "persistence false",
+            "log_dest stderr",
+            $"listener {Port} 127.0.0.1",
+            passwordFile == null ? "allow_anonymous true" : $"allow_anonymous false\npassword_file {passwordFile}",
+        };
+        if (tls is { } t) lines.Add($"certfile {t.Cert}\nkeyfile {t.Key}");
+        _config = Path.Combine(_dir, "mosquitto.conf");
+        File.WriteAllLines(_config, lines);
+        Start();
+    }
+
+    public void Start()
+    {
+        _process = Process.Start(new ProcessStartInfo("mosquitto", ["-c", _config])
+        {
+            RedirectStandardError = true,
+            RedirectStandardOutput = true,
+            UseShellExecute = false,
+        }) ?? throw new InvalidOperationException("mosquitto did not start");
+        _process.ErrorDataReceived += (_, _) => { };
+        _process.BeginErrorReadLine();
+        _process.BeginOutputReadLine();
+        WaitUntilListening();
+    }
+
+    public void Stop()
+    {
+        if (_process is not { HasExited: false } process) return;
+        process.Kill();
+        process.WaitForExit(5000);
+    }
+
+    /// <summary>Publishes with mosquitto_pub: a client nobody here wrote.</summary>
+    public void Publish(string topic, string payload, params string[] extra)
+    {
+        using var pub = Process.Start(new ProcessStartInfo("mosquitto_pub",
+            ["-h", "127.0.0.1", "-p", Port.ToString(), "-t", topic, "-m", payload, .. extra])
+        {
+            UseShellExecute = false,
+            RedirectStandardError = true,
+        })!;
+        if (!pub.WaitForExit(10000)) throw new TimeoutException("mosquitto_pub hung");
+        if (pub.ExitCode != 0) throw new InvalidOperationException("mosquitto_pub failed: " + pub.StandardError.ReadToEnd());
+    }
+
+    public void Dispose()
+    {
+        Stop();
+        try { Directory.Delete(_dir, recursive: true); } catch (IOException) { }
+    }
+
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private void WaitUntilListening()
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (_process!.HasExited) throw new InvalidOperationException($"mosquitto exited with {_process.ExitCode}");
+            try
+            {
+                using var client = new TcpClient();
+                client.Connect(IPAddress.Loopback, Port);
+                return;
+            }
+            catch (SocketException) { Thread.Sleep(50); }
+        }
+        throw new TimeoutException("mosquitto did not listen on port " + Port);
+    }
+}
