@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using System.Text.Unicode;
 
 namespace MeterBridge.Meter;
 
@@ -18,6 +19,8 @@ public static class PayloadDecoder
     public static Verdict Decode(ReadOnlySpan<byte> payload, ref Reading reading)
     {
         reading = Reading.Empty();
+        // The reader does not check the bytes of strings it skips; JSON is UTF-8 throughout (vectorised, cheap).
+        if (!Utf8.IsValid(payload)) return new(RejectReason.NotJson);
         try
         {
             var reader = new Utf8JsonReader(payload, Options);
