@@ -1,1 +1,3 @@
-return 0;
+using MeterBridge.Cli;
+
+return App.Run(args, AppIo.Process());
