@@ -1,0 +1,87 @@
+using System.CommandLine;
+using System.CommandLine.Invocation;
+using MeterBridge.Bridge;
+using MeterBridge.Config;
+
+namespace MeterBridge.Cli;
+
+/// <summary>
+/// The command line: <c>meterbridge [run]</c>, <c>check</c>, <c>decode [FILE]</c>, <c>--help</c>, <c>--version</c>,
+/// every config key as a flag on every command. Callable in-process with any <see cref="AppIo"/> so tests can run it.
+/// </summary>
+public static class App
+{
+    public static int Run(string[] args, AppIo io) => RunAsync(args, io).GetAwaiter().GetResult();
+
+    public static async Task<int> RunAsync(string[] args, AppIo io, CancellationToken ct = default)
+    {
+        var flags = new ConfigFlags();
+        RootCommand root = Build(flags, io);
+
+        // No response files: a value starting with '@' (a password, say) is a value.
+        ParseResult parse = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
+        if (parse.Action is ParseErrorAction)
+        {
+            foreach (var error in parse.Errors)
+                io.Error.WriteLine(error.Message);
+            io.Error.WriteLine("Try 'meterbridge --help'.");
+            return ExitCodes.BadConfiguration;
+        }
+        return await parse.InvokeAsync(new InvocationConfiguration { Output = io.Out, Error = io.Error }, ct);
+    }
+
+    private static RootCommand Build(ConfigFlags flags, AppIo io)
+    {
+        var root = new RootCommand(
+            "MeterBridge: publishes the JSON energy-meter readings of an MQTT topic as a Victron GX meter on D-Bus.\n" +
+            "Settings come from flags, then the config file, then the defaults.");
+        foreach (Option option in flags.All)
+            root.Options.Add(option);
+
+        var run = new Command("run", "Run the bridge (the default command).");
+        var check = new Command("check", "Show the effective settings and warnings (exit 0), or every problem (exit 2).");
+        var decode = new Command("decode", "Feed payloads, one per line, to a fresh meter and print what the GX would see for each, as JSON. No network.");
+        var file = new Argument<string>("FILE")
+        {
+            Arity = ArgumentArity.ZeroOrOne,
+            Description = "Payloads, one per line (an empty line is an empty payload); default or '-': standard input.",
+        };
+        decode.Arguments.Add(file);
+        root.Subcommands.Add(run);
+        root.Subcommands.Add(check);
+        root.Subcommands.Add(decode);
+
+        root.SetAction((parse, ct) => RunBridge(flags.Read(parse, io), io, ct));
+        run.SetAction((parse, ct) => RunBridge(flags.Read(parse, io), io, ct));
+        check.SetAction(parse => CheckCommand.Run(SettingsLoader.Load(flags.Read(parse, io)), io.Out, io.Error));
+        decode.SetAction(parse => Decode(flags.Read(parse, io), parse.GetValue(file), io));
+        return root;
+    }
+
+    private static Task<int> RunBridge(SettingsInput input, AppIo io, CancellationToken ct)
+    {
+        SettingsLoad load = SettingsLoader.Load(input);
+        if (!load.Ok)
+        {
+            Diagnostics.Write(load, io.Error);
+            return Task.FromResult(ExitCodes.BadConfiguration);
+        }
+        return BridgeCommand.RunAsync(load.Settings, load.Warnings, ct);
+    }
+
+    private static int Decode(SettingsInput input, string? path, AppIo io)
+    {
+        SettingsLoad load = SettingsLoader.Load(input);
+        Diagnostics.Write(load, io.Error);
+        if (!load.Ok)
+            return ExitCodes.BadConfiguration;
+        if (path is null or "-")
+            return DecodeCommand.Run(load.Settings, io.In, io.Out);
+        if (TextFile.TryRead(path, out string text) is { } why)
+        {
+            io.Error.WriteLine($"decode: {ValueText.Quote(path)} {why}");
+            return ExitCodes.BadConfiguration;
+        }
+        return DecodeCommand.Run(load.Settings, new StringReader(text), io.Out);
+    }
+}

@@ -1,0 +1,21 @@
+namespace MeterBridge.Config;
+
+/// <summary>
+/// One config.ini key and its <c>--flag</c>: where it is read, how its text becomes a setting (or what is wrong
+/// with it), and how the effective setting is shown by <c>meterbridge check</c>.
+/// </summary>
+/// <param name="Name">The key as written in config.ini (snake case).</param>
+/// <param name="ValueName">What the value is, for help: SECONDS, 0|1, ...</param>
+/// <param name="Apply">Returns the settings with this key's value set, or null and the problem
+/// (a phrase that follows the quoted value: <c>is not a number of seconds</c>).</param>
+public sealed record ConfigKey(
+    string Name,
+    KeyHome Home,
+    string ValueName,
+    string Description,
+    Func<Settings, string, KeyResult> Apply,
+    Func<Settings, string> Show)
+{
+    /// <summary>The flag: the key in kebab case.</summary>
+    public string Flag => "--" + Name.Replace('_', '-');
+}

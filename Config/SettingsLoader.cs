@@ -1,0 +1,131 @@
+namespace MeterBridge.Config;
+
+/// <summary>
+/// Builds the effective <see cref="Settings"/>: a flag wins over the config file, which wins over the default.
+/// The password has more sources: <c>--password</c>, then <c>--password-file</c>, then <c>MQTT_PASSWORD</c>, then
+/// the file's <c>password</c>. Every problem is collected, not just the first, so <c>check</c> can name them all;
+/// file values are checked even where a flag overrides them (a bad line is a bad line).
+/// </summary>
+public static class SettingsLoader
+{
+    public const string ConfigFileName = "config.ini";
+    public const string PasswordVariable = "MQTT_PASSWORD";
+    public const string MqttSection = "MQTT";
+
+    public static SettingsLoad Load(SettingsInput input)
+    {
+        var problems = new List<string>();
+        var warnings = new List<string>();
+        IniFile? file = ReadConfigFile(input, problems);
+
+        var settings = new Settings();
+        var origins = new Dictionary<string, ValueOrigin>();
+        foreach (ConfigKey key in ConfigKeys.All)
+            origins[key.Name] = ValueOrigin.Default(key.Name);
+
+        if (file is not null)
+        {
+            problems.AddRange(file.Errors);
+            settings = ApplyFile(file, settings, origins, problems);
+            warnings.AddRange(UnusedKeys.Find(file));
+        }
+        settings = ApplyFlags(input.Flags, settings, origins, problems);
+        settings = ApplyPasswordSources(input, settings, origins, problems);
+
+        SettingsChecks.Run(settings, origins, problems, warnings);
+        return new SettingsLoad(settings, problems, warnings, origins, file?.FileName);
+    }
+
+    private static IniFile? ReadConfigFile(SettingsInput input, List<string> problems)
+    {
+        string? path = input.ConfigPath;
+        if (path is null)
+        {
+            if (input.BinaryDirectory is null)
+                return null;
+            path = Path.Combine(input.BinaryDirectory, ConfigFileName);
+            if (!File.Exists(path))
+                return null; // no config.ini beside the binary: flags and defaults only
+        }
+        if (TextFile.TryRead(path, out string text) is { } why)
+        {
+            problems.Add($"--config {ValueText.Quote(path)} {why}");
+            return null;
+        }
+        return IniFile.Parse(text, path);
+    }
+
+    private static Settings ApplyFile(IniFile file, Settings settings, Dictionary<string, ValueOrigin> origins, List<string> problems)
+    {
+        var found = new List<(int Line, string Problem)>();
+        foreach (ConfigKey key in ConfigKeys.All)
+        {
+            IniValue? value = file.Get(key.Home == KeyHome.Default ? IniFile.DefaultSectionName : MqttSection, key.Name);
+            if (value is null)
+                continue;
+            var origin = ValueOrigin.File(file.FileName, value.Entry.Line, key.Name);
+            if (value.InterpolationError is { } bad)
+            {
+                found.Add((value.Entry.Line, $"{origin.Where} {ValueText.Quote(value.Entry.RawValue)}: {bad}"));
+                continue;
+            }
+            KeyResult result = key.Apply(settings, value.Value);
+            if (result.Settings is null)
+            {
+                found.Add((value.Entry.Line, origin.Message(value.Value, result.Problem!)));
+                continue;
+            }
+            settings = result.Settings;
+            origins[key.Name] = origin;
+        }
+        problems.AddRange(found.OrderBy(f => f.Line).Select(f => f.Problem));
+        return settings;
+    }
+
+    private static Settings ApplyFlags(IReadOnlyDictionary<string, string> flags, Settings settings, Dictionary<string, ValueOrigin> origins, List<string> problems)
+    {
+        foreach (ConfigKey key in ConfigKeys.All)
+        {
+            if (!flags.TryGetValue(key.Name, out string? text))
+                continue;
+            var origin = ValueOrigin.Flag(key);
+            KeyResult result = key.Apply(settings, text);
+            if (result.Settings is null)
+            {
+                problems.Add(origin.Message(text, result.Problem!));
+                continue;
+            }
+            settings = result.Settings;
+            origins[key.Name] = origin;
+        }
+        return settings;
+    }
+
+    private static Settings ApplyPasswordSources(SettingsInput input, Settings settings, Dictionary<string, ValueOrigin> origins, List<string> problems)
+    {
+        if (input.Flags.ContainsKey(ConfigKeys.Password))
+            return settings;
+        if (input.PasswordFile is { } path)
+        {
+            if (TextFile.TryRead(path, out string text) is { } why)
+            {
+                problems.Add($"--password-file {ValueText.Quote(path)} {why}");
+                return settings;
+            }
+            string firstLine = text.ReplaceLineEndings("\n").Split('\n')[0];
+            if (firstLine.Length == 0)
+            {
+                problems.Add($"--password-file {ValueText.Quote(path)} has an empty first line: the password is the first line");
+                return settings;
+            }
+            origins[ConfigKeys.Password] = new ValueOrigin("--password-file " + path, "--password-file " + ValueText.Quote(path) + ":");
+            return settings with { Password = firstLine };
+        }
+        if (!string.IsNullOrEmpty(input.EnvironmentPassword))
+        {
+            origins[ConfigKeys.Password] = new ValueOrigin(PasswordVariable, PasswordVariable + " =");
+            return settings with { Password = input.EnvironmentPassword };
+        }
+        return settings;
+    }
+}

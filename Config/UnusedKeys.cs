@@ -1,0 +1,33 @@
+namespace MeterBridge.Config;
+
+/// <summary>Keys and sections of a config file that nothing reads: warnings, not errors, so a file with an extra
+/// key (or one for a newer version) still starts, and a misspelt key is still pointed out.</summary>
+public static class UnusedKeys
+{
+    public static IEnumerable<string> Find(IniFile file)
+    {
+        foreach (IniEntry entry in file.Defaults.Entries)
+            if (ConfigKeys.Find(entry.Key) is null)
+                yield return Unknown(file, entry);
+
+        foreach (IniSection section in file.Sections)
+        {
+            if (section.Name != SettingsLoader.MqttSection)
+            {
+                yield return $"{file.FileName}:{section.Line}: section [{section.Name}] is not used (keys go in [DEFAULT] and [{SettingsLoader.MqttSection}])";
+                continue;
+            }
+            foreach (IniEntry entry in section.Entries)
+            {
+                ConfigKey? key = ConfigKeys.Find(entry.Key);
+                if (key is null)
+                    yield return Unknown(file, entry);
+                else if (key.Home == KeyHome.Default)
+                    yield return $"{file.FileName}:{entry.Line}: {entry.Key} is read from [DEFAULT] only (as the Python driver does); this one in [{section.Name}] is ignored";
+            }
+        }
+    }
+
+    private static string Unknown(IniFile file, IniEntry entry) =>
+        $"{file.FileName}:{entry.Line}: unknown key {entry.Key} in [{entry.Section}] is ignored";
+}
