@@ -50,7 +50,7 @@ known_meters() {
 rc_line() { echo "ln -sfn /data/meterbridge/meter-$1/service /service/meterbridge-$1"; }
 
 remove_meter() {
-    local n=$1 link=$services/meterbridge-$n dir=$base/meter-$n/service
+    local n=$1 link=$services/meterbridge-$1 dir=$base/meter-$1/service
     local did=0
     # daemontools' way: take the link out of /service first (so svscan does not start it again),
     # then stop the service and its logger and let their supervise processes exit.
