@@ -51,26 +51,32 @@ ini_section() { case $1 in \[*\]*) local s=${1#[}; echo "${s%%]*}" ;; esac; }
 # lines (";" or "#") yield a key that never matches.
 ini_key() { case $1 in *[=:]*) local k=${1%%[=:]*}; echo "${k//[[:space:]]/}" ;; esac; }
 
-# device_instance from the [DEFAULT] section of an ini file; 100, the driver's default, when it has none.
-ini_instance() {
-    local line section= value
+# device_instance as written in the [DEFAULT] section of an ini file; nothing when it is not there.
+written_instance() {
+    local line section=
     while IFS= read -r line || [ -n "$line" ]; do
         line=${line%$'\r'}
         case $line in \[*) section=$(ini_section "$line"); continue ;; esac
         if [ "$section" = DEFAULT ] && [ "$(ini_key "$line")" = device_instance ]; then
-            value=${line#*[=:]}
-            echo "${value//[[:space:]]/}"
+            line=${line#*[=:]}
+            echo "${line//[[:space:]]/}"
             return
         fi
     done < "$1"
-    echo 100
+}
+
+# The device_instance a meter with this config gets: 100, the driver's default, when none is written.
+ini_instance() {
+    local n
+    n=$(written_instance "$1")
+    echo "${n:-100}"
 }
 
 # Sets device_instance = N in the [DEFAULT] section of an ini file: replaces the key's line when there is
 # one, else adds the line right after [DEFAULT], else puts a [DEFAULT] section with it at the top.
 set_ini_instance() {
     local file=$1 n=$2 tmp=$1.tmp.$$ line section= mode
-    if default_has_instance "$file"; then mode=replace
+    if [ -n "$(written_instance "$file")" ]; then mode=replace
     elif grep -q '^\[DEFAULT\]' "$file"; then mode=insert
     else mode=prepend
     fi
@@ -88,16 +94,6 @@ set_ini_instance() {
         done < "$file"
     } > "$tmp"
     mv "$tmp" "$file"
-}
-
-default_has_instance() {
-    local line section=
-    while IFS= read -r line || [ -n "$line" ]; do
-        line=${line%$'\r'}
-        case $line in \[*) section=$(ini_section "$line"); continue ;; esac
-        [ "$section" = DEFAULT ] && [ "$(ini_key "$line")" = device_instance ] && return 0
-    done < "$1"
-    return 1
 }
 
 is_number() { case $1 in ''|*[!0-9]*) return 1 ;; *) return 0 ;; esac; }
