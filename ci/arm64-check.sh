@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+# CI: the linux-arm64 binary for the GX. Builds it with build-linux-arm.sh, fails when it is over
+# 8 MiB or needs a glibc newer than 2.34 (Venus OS v3.60+ has 2.39), then runs it under qemu-aarch64
+# on a smoke check that needs no broker and no bus: --version, and decode of one payload. Last, it
+# checks that build-linux-arm.sh arm (linux-arm, whose packs this feed does not serve) fails with
+# its one clear line.
+set -euo pipefail
+
+repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$repo"
+
+max_size=8388608
+max_glibc=2.34
+bin=out/linux-arm64/meterbridge
+qemu=(timeout 60 qemu-aarch64 -L /usr/aarch64-linux-gnu)
+failures=0
+fail() { echo "FAIL: $*" >&2; failures=$((failures + 1)); }
+pass() { echo "ok: $*"; }
+
+command -v qemu-aarch64 >/dev/null || { echo "FAIL: qemu-aarch64 not found (apt-get install qemu-user)" >&2; exit 1; }
+
+./build-linux-arm.sh arm64
+
+size=$(stat -c %s "$bin")
+if [ "$size" -le $max_size ]; then pass "size $size bytes <= $max_size"; else fail "size $size bytes > $max_size"; fi
+
+glibc=$(llvm-objdump -T "$bin" | grep -o 'GLIBC_[0-9.]*' | sed 's/GLIBC_//' | sort -uV | tail -n1 || true)
+if [ -z "$glibc" ]; then
+    pass "needs no glibc symbol versions"
+elif [ "$(printf '%s\n%s\n' "$glibc" "$max_glibc" | sort -V | tail -n1)" = "$max_glibc" ]; then
+    pass "needs glibc $glibc <= $max_glibc"
+else
+    fail "needs glibc $glibc > $max_glibc (Venus OS before v3.60 has 2.31)"
+fi
+
+version=$(sed -n 's:.*<Version>\(.*\)</Version>.*:\1:p' MeterBridge.csproj | head -n1)
+if out=$("${qemu[@]}" "$bin" --version 2>&1) && [[ $out == *"$version"* ]]; then
+    pass "--version under qemu: $out"
+else
+    fail "--version under qemu did not print $version: $out"
+fi
+
+# decode reads payloads on stdin, one a line, and writes JSON; the check looks for /Ac/L1/Power = 413
+# (the total mirrored into L1) wherever the JSON puts it, as a number or as {"Value": 413}.
+payload='{"grid":{"power":413}}'
+if out=$(printf '%s\n' "$payload" | "${qemu[@]}" "$bin" decode 2>/dev/null) && python3 - "$out" <<'EOF'
+import json, sys
+
+def docs(text):
+    text = text.strip()
+    try:
+        yield json.loads(text)
+    except ValueError:
+        for line in text.splitlines():
+            if line.strip():
+                yield json.loads(line)
+
+def found(node):
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "/Ac/L1/Power":
+                value = value.get("Value") if isinstance(value, dict) else value
+                if isinstance(value, (int, float)) and abs(value - 413) < 1e-6:
+                    return True
+            if found(value):
+                return True
+    elif isinstance(node, list):
+        return any(found(item) for item in node)
+    return False
+
+sys.exit(0 if any(found(doc) for doc in docs(sys.argv[1])) else 1)
+EOF
+then
+    pass "decode under qemu: /Ac/L1/Power = 413"
+else
+    fail "decode under qemu of $payload did not give /Ac/L1/Power = 413: ${out:-<no output>}"
+fi
+
+# linux-arm cannot be built here: the script must say so in one line of its own, and fail.
+if arm_out=$(./build-linux-arm.sh arm 2>&1); then
+    fail "build-linux-arm.sh arm succeeded here; drop this check if the feed now serves linux-arm"
+elif [ "$(printf '%s\n' "$arm_out" | wc -l)" -eq 1 ] && [[ $arm_out == "linux-arm: cannot be built here"* ]]; then
+    pass "build-linux-arm.sh arm refuses clearly: $arm_out"
+else
+    fail "build-linux-arm.sh arm failed without its one clear line: $arm_out"
+fi
+
+if [ $failures -gt 0 ]; then echo "arm64 check: $failures failure(s)" >&2; exit 1; fi
+echo "arm64 check: all passed"
