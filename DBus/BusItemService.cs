@@ -67,7 +67,10 @@ public sealed partial class BusItemService : IAsyncDisposable
     /// scans on NameOwnerChanged sees the whole table. Fill the table first.
     /// </summary>
     /// <exception cref="BusNameTakenException">Another connection owns the name.</exception>
-    public async Task RegisterAsync()
+    public Task RegisterAsync() => Task.Run(ConnectAndRegisterAsync);
+
+    /// <summary>On the thread pool, so the connection's loops never start on a caller's SynchronizationContext.</summary>
+    private async Task ConnectAndRegisterAsync()
     {
         if (IsRegistered) throw new InvalidOperationException("Already registered");
         string address = _busAddress ?? DBusAddress.System
