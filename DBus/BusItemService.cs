@@ -1,4 +1,5 @@
 using MeterBridge.Items;
+using System.Runtime.CompilerServices;
 using Tmds.DBus.Protocol;
 
 namespace MeterBridge.DBus;
@@ -67,10 +68,7 @@ public sealed partial class BusItemService : IAsyncDisposable
     /// scans on NameOwnerChanged sees the whole table. Fill the table first.
     /// </summary>
     /// <exception cref="BusNameTakenException">Another connection owns the name.</exception>
-    public Task RegisterAsync() => Task.Run(ConnectAndRegisterAsync);
-
-    /// <summary>On the thread pool, so the connection's loops never start on a caller's SynchronizationContext.</summary>
-    private async Task ConnectAndRegisterAsync()
+    public async Task RegisterAsync()
     {
         if (IsRegistered) throw new InvalidOperationException("Already registered");
         string address = _busAddress ?? DBusAddress.System
@@ -86,8 +84,9 @@ public sealed partial class BusItemService : IAsyncDisposable
                 _closing = false;
                 _connection = connection;
             }
-            if (!await connection.TryRequestNameAsync(_serviceName, RequestNameOptions.None).ConfigureAwait(false))
-                throw new BusNameTakenException(_serviceName);
+            bool owner = await connection.TryRequestNameAsync(_serviceName, RequestNameOptions.None).ConfigureAwait(false);
+            await LeaveReceiveLoop();
+            if (!owner) throw new BusNameTakenException(_serviceName);
         }
         catch
         {
@@ -112,6 +111,7 @@ public sealed partial class BusItemService : IAsyncDisposable
         try
         {
             await connection.ReleaseNameAsync(_serviceName).ConfigureAwait(false);
+            await LeaveReceiveLoop();
         }
         catch (DBusExceptionBase)
         {
@@ -132,6 +132,13 @@ public sealed partial class BusItemService : IAsyncDisposable
         await UnregisterAsync().ConfigureAwait(false);
         await RegisterAsync().ConfigureAwait(false);
     }
+
+    /// <summary>
+    /// A bus reply completes its task on the connection's receive loop, and the caller's code after
+    /// <c>await RegisterAsync()</c> would run right there: a caller that then blocks (a test waiting for
+    /// gdbus, a hot loop) starves every incoming method call. Hop to the thread pool first.
+    /// </summary>
+    private static YieldAwaitable LeaveReceiveLoop() => Task.Yield();
 
     public ValueTask DisposeAsync() => new(UnregisterAsync());
 

@@ -12,11 +12,7 @@ public sealed class BusItemMembersTests(DBusDaemon bus)
     private readonly string _name = TestTables.NewServiceName();
     private BusItemService _service = null!;
 
-    /// <summary>
-    /// Registers the full-payload service. Each test is async and starts it itself: with xunit's
-    /// IAsyncLifetime plus a synchronous test body, replies queued by Tmds.DBus.Protocol were never
-    /// written to the socket (not reproducible outside xunit).
-    /// </summary>
+    /// <summary>Registers the full-payload service; each test disposes it (which unregisters).</summary>
     private async Task<BusItemService> StartAsync()
     {
         _service = new BusItemService(TestTables.Create(TestTables.FullPayload).Table, _name, bus.Address);
