@@ -1,10 +1,99 @@
-// STUB: replaced by the lead
+using System.Diagnostics;
 using MeterBridge.Config;
+using MeterBridge.DBus;
+using MeterBridge.Items;
+using MeterBridge.Mqtt;
 
 namespace MeterBridge.Bridge;
 
+/// <summary><c>meterbridge run</c>: wires the MQTT edge, the hot loop and the D-Bus service together and runs until stopped.</summary>
 public static class BridgeCommand
 {
-    public static Task<int> RunAsync(Settings settings, IReadOnlyList<string> warnings, CancellationToken ct) =>
-        Task.FromResult(Cli.ExitCodes.Ok);
+    public static async Task<int> RunAsync(Settings settings, IReadOnlyList<string> warnings, CancellationToken stop)
+    {
+        var log = new Log(settings.Logging, Console.Out);
+        foreach (var warning in warnings) log.Warning(warning);
+
+        try
+        {
+            if (await BusNameCheck.IsTakenAsync(settings.DbusAddress, settings.ServiceName))
+            {
+                log.Error($"the D-Bus name {settings.ServiceName} is already taken: is another meter running with device_instance {settings.DeviceInstance}?");
+                return 3;
+            }
+        }
+        catch (Exception error)
+        {
+            log.Error($"cannot reach D-Bus at {settings.DbusAddress ?? "the system bus"}: {error.Message}");
+            return 1;
+        }
+
+        string clientId = $"MeterBridge_{PortalId()}_{settings.DeviceInstance}";
+        var table = new ItemTable();
+        await using var service = new BusItemService(table, settings.ServiceName, settings.DbusAddress, ItemWriters.Default, settings.PropertiesChanged);
+        using var shutdown = CancellationTokenSource.CreateLinkedTokenSource(stop);
+
+        var bridge = new Bridge(settings, log, service, table, $"MQTT {settings.BrokerAddress}:{settings.BrokerPort} {settings.Topic}", shutdown.Token);
+        var mqtt = new MqttSource(settings, clientId, log, bridge.OnPayload);
+        log.Info($"meterbridge {Identity.Version}: {RoleNames.Of(settings.DeviceType)} meter {settings.ServiceName} from {settings.BrokerAddress}:{settings.BrokerPort} topic {settings.Topic}");
+
+        var publisher = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var thread = new Thread(() =>
+        {
+            try { publisher.SetResult(bridge.Run()); }
+            catch (Exception error) { publisher.SetException(error); }
+        }) { Name = "publisher", IsBackground = true };
+        thread.Start();
+        var receiving = mqtt.RunAsync(shutdown.Token);
+
+        int exitCode;
+        try
+        {
+            var first = await Task.WhenAny(publisher.Task, service.ConnectionLost);
+            if (first == service.ConnectionLost)
+            {
+                log.Error($"lost the D-Bus connection ({service.ConnectionLost.Result.Message}): exiting so daemontools restarts the service");
+                exitCode = 1;
+            }
+            else exitCode = await publisher.Task;
+        }
+        catch (BusNameTakenException taken)
+        {
+            log.Error($"the D-Bus name {taken.Name} is already taken: is another meter running with device_instance {settings.DeviceInstance}?");
+            exitCode = 3;
+        }
+        catch (Exception error)
+        {
+            log.Error($"stopped by an error: {error.Message}");
+            exitCode = 1;
+        }
+
+        shutdown.Cancel();
+        await mqtt.StopAsync();
+        try { await receiving.WaitAsync(TimeSpan.FromMilliseconds(300)); } catch (Exception) { /* already stopping */ }
+        await service.UnregisterAsync();
+        log.Info($"stopped (exit code {exitCode})");
+        return exitCode;
+    }
+
+    /// <summary>The GX's portal id (VRM), else the host name: part of the MQTT client id.</summary>
+    private static string PortalId()
+    {
+        const string tool = "/sbin/get-unique-id";
+        if (File.Exists(tool))
+        {
+            try
+            {
+                using var process = Process.Start(new ProcessStartInfo(tool) { RedirectStandardOutput = true, UseShellExecute = false });
+                if (process != null)
+                {
+                    string id = process.StandardOutput.ReadToEnd().Trim();
+                    process.WaitForExit(2000);
+                    if (id.Length > 0) return id;
+                }
+            }
+            catch (Exception) { /* fall back to the host name */ }
+        }
+        return Environment.MachineName;
+    }
 }

@@ -1,0 +1,180 @@
+using System.Buffers;
+using System.Diagnostics;
+using MeterBridge.Config;
+using MeterBridge.DBus;
+using MeterBridge.Items;
+using MeterBridge.Meter;
+
+namespace MeterBridge.Bridge;
+
+/// <summary>
+/// The hot loop. MQTT thread: payload → decode → merge (<see cref="OnPayload"/>). Publisher thread:
+/// merged state → changed D-Bus values → one ItemsChanged (<see cref="Run"/>). Messages that arrive while a
+/// signal is being sent are merged all the same and go out together in the next one: the newest state wins,
+/// nothing queues, and a Tasmota meter's one-value messages are never lost to coalescing.
+/// </summary>
+public sealed class Bridge
+{
+    private static readonly long Frequency = Stopwatch.Frequency;
+    private static readonly TimeSpan WaitingLogInterval = TimeSpan.FromMinutes(1);
+
+    private readonly Settings _settings;
+    private readonly Log _log;
+    private readonly RepeatFilter _problems;
+    private readonly BusItemService _service;
+    private readonly ItemTable _table;
+    private readonly Meter.Meter _meter;
+    private readonly MeterItems _items = new();
+    private readonly StaleTimer _stale;
+    private readonly AutoResetEvent _wake = new(false);
+    private readonly WaitHandle[] _waitHandles;
+    private readonly CancellationToken _stop;
+    private readonly string _connection;
+    private byte[] _copy = [];
+
+    private bool _dirty;
+    private bool _registered;
+    private Staleness _staleness;
+    private long _lastWaitingLog;
+
+    public Bridge(Settings settings, Log log, BusItemService service, ItemTable table, string connection, CancellationToken stop)
+    {
+        _settings = settings;
+        _log = log;
+        _problems = new RepeatFilter(log, TimeSpan.FromSeconds(60));
+        _service = service;
+        _table = table;
+        _connection = connection;
+        _meter = new Meter.Meter(settings.Limits);
+        _stale = new StaleTimer(settings.Timeout, Frequency);
+        _stop = stop;
+        _waitHandles = [_wake, stop.WaitHandle];
+        _lastWaitingLog = Stopwatch.GetTimestamp();
+    }
+
+    /// <summary>MQTT thread: decode and merge one payload. Allocation-free for a good payload.</summary>
+    public void OnPayload(ReadOnlySequence<byte> payload)
+    {
+        Verdict verdict;
+        lock (_service.Gate)
+        {
+            verdict = payload.Length > _settings.MaxPayloadSize
+                ? new Verdict(RejectReason.TooLarge, Value: payload.Length)
+                : _meter.Apply(payload.IsSingleSegment ? payload.FirstSpan : Contiguous(payload));
+            if (verdict.IsAccepted)
+            {
+                _stale.Accepted(Stopwatch.GetTimestamp());
+                _dirty = true;
+            }
+        }
+        if (verdict.IsAccepted) _wake.Set();
+        else _problems.Report(LogLevel.Warning, "rejected a message: " + verdict.Describe(_settings.Limits), Stopwatch.GetTimestamp());
+    }
+
+    /// <summary>Publisher thread: publishes changes and applies the staleness rules until stopped. Returns the exit code.</summary>
+    public int Run()
+    {
+        while (!_stop.IsCancellationRequested)
+        {
+            WaitHandle.WaitAny(_waitHandles, WaitMilliseconds());
+            if (_stop.IsCancellationRequested) break;
+            long now = Stopwatch.GetTimestamp();
+            _problems.Flush(now);
+
+            bool stale;
+            lock (_service.Gate) stale = _stale.IsStale(now);
+
+            if (!_meter.HasData || (!_registered && stale)) { LogWaiting(now); continue; }
+            if (stale && _staleness == Staleness.Fresh && _registered)
+            {
+                if (!GoStale()) return 1;
+                continue;
+            }
+            if (!stale && _staleness != Staleness.Fresh)
+            {
+                _log.Info("messages arrive again: the meter shows its values");
+                _staleness = Staleness.Fresh;
+                _dirty = true;
+            }
+            if (!_registered) Register();
+            else Publish();
+        }
+        _problems.Flush(long.MaxValue);
+        return 0;
+    }
+
+    /// <summary>Under the gate: the meter's state into the table, then one signal with what changed.</summary>
+    private void Publish()
+    {
+        lock (_service.Gate)
+        {
+            if (!_dirty) return;
+            _dirty = false;
+            _items.Update(_table, _meter.State, _staleness);
+            if (_table.Changed.Length == 0) return;
+            _table.Set(MeterPaths.UpdateIndex, BusValue.Of((_table[MeterPaths.UpdateIndex].AsInt32 + 1) % 256));
+        }
+        _service.PublishChanges();
+    }
+
+    /// <summary>Builds the whole table, then takes the name: clients scan a service the moment it appears.</summary>
+    private void Register()
+    {
+        lock (_service.Gate)
+        {
+            Identity.Fill(_table, _settings, _settings.DeviceType, _settings.DeviceInstance, _connection, position: 0);
+            _items.Update(_table, _meter.State, _staleness);
+            _table.AcceptChanges();
+            _dirty = false;
+        }
+        _service.RegisterAsync().GetAwaiter().GetResult();
+        _registered = true;
+        _log.Info($"registered {_settings.ServiceName} on D-Bus");
+    }
+
+    /// <summary>Applies timeout_action; false means the process must exit.</summary>
+    private bool GoStale()
+    {
+        string silence = $"no message accepted for {_settings.Timeout:0.###} s";
+        switch (_settings.TimeoutAction)
+        {
+            case TimeoutAction.Exit:
+                _log.Error($"{silence}: exiting (timeout_action = exit)");
+                return false;
+            case TimeoutAction.Remove:
+                _service.UnregisterAsync().GetAwaiter().GetResult();
+                _registered = false;
+                _log.Warning($"{silence}: {_settings.ServiceName} left D-Bus until the next message");
+                return true;
+            default:
+                _staleness = _settings.TimeoutAction == TimeoutAction.Zero ? Staleness.Zeroed : Staleness.Invalidated;
+                _log.Warning($"{silence}: the meter shows {(_staleness == Staleness.Zeroed ? "zero power and current" : "invalid values")}");
+                lock (_service.Gate) _dirty = true;
+                Publish();
+                return true;
+        }
+    }
+
+    private void LogWaiting(long now)
+    {
+        if (now - _lastWaitingLog < WaitingLogInterval.TotalSeconds * Frequency) return;
+        _lastWaitingLog = now;
+        _log.Warning($"waiting for data on {_settings.Topic}: not on D-Bus until a message is accepted");
+    }
+
+    /// <summary>Sleeps until woken by a message, the staleness deadline, or a periodic check (log summaries, waiting).</summary>
+    private int WaitMilliseconds()
+    {
+        long left;
+        lock (_service.Gate) left = _stale.TicksLeft(Stopwatch.GetTimestamp());
+        int deadline = left < 0 || _staleness != Staleness.Fresh ? 1000 : (int)Math.Min(1000, left * 1000 / Frequency + 1);
+        return deadline;
+    }
+
+    private ReadOnlySpan<byte> Contiguous(ReadOnlySequence<byte> payload)
+    {
+        if (_copy.Length < payload.Length) _copy = new byte[payload.Length];
+        payload.CopyTo(_copy);
+        return _copy.AsSpan(0, (int)payload.Length);
+    }
+}
