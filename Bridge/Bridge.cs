@@ -32,6 +32,9 @@ public sealed class Bridge
     private readonly string _connection;
     private byte[] _copy = [];
 
+    private Role _role;
+    private int _position;
+    private Role? _pendingRole;
     private bool _dirty;
     private bool _registered;
     private Staleness _staleness;
@@ -50,6 +53,32 @@ public sealed class Bridge
         _stop = stop;
         _waitHandles = [_wake, stop.WaitHandle];
         _lastWaitingLog = Stopwatch.GetTimestamp();
+        _role = settings.DeviceType;
+    }
+
+    /// <summary>
+    /// SetValue on a writable row, on the D-Bus thread with the gate held. A new role is only noted here:
+    /// the publisher thread re-registers the service under its new name.
+    /// </summary>
+    public int Write(ItemTable table, int row, in BusValue requested)
+    {
+        switch (row)
+        {
+            case MeterPaths.Role:
+                if (requested.Type != BusType.String) return SetValueResult.NotWritable;
+                if (!RoleNames.TryParse(requested.AsString, out var role) || requested.AsString != RoleNames.Of(role)) return SetValueResult.Rejected;
+                if (role != _role) { _pendingRole = role; _wake.Set(); }
+                return SetValueResult.Accepted;
+            case MeterPaths.Position:
+                if (requested.Type != BusType.Int32) return SetValueResult.NotWritable;
+                int highest = _role == Role.PvInverter ? 2 : 1; // pvinverter: AC input 1, AC output, AC input 2
+                if (requested.AsInt32 < 0 || requested.AsInt32 > highest) return SetValueResult.Rejected;
+                _position = requested.AsInt32;
+                table.Set(row, requested);
+                return SetValueResult.Accepted;
+            default:
+                return ItemWriters.Default(table, row, requested);
+        }
     }
 
     /// <summary>MQTT thread: decode and merge one payload. Allocation-free for a good payload.</summary>
@@ -80,6 +109,7 @@ public sealed class Bridge
             if (_stop.IsCancellationRequested) break;
             long now = Stopwatch.GetTimestamp();
             _problems.Flush(now);
+            ChangeRoleIfAsked();
 
             bool stale;
             lock (_service.Gate) stale = _stale.IsStale(now);
@@ -122,14 +152,36 @@ public sealed class Bridge
     {
         lock (_service.Gate)
         {
-            Identity.Fill(_table, _settings, _settings.DeviceType, _settings.DeviceInstance, _connection, position: 0);
+            Identity.Fill(_table, _settings, _role, _settings.DeviceInstance, _connection, _position);
             _items.Update(_table, _meter.State, _staleness);
             _table.AcceptChanges();
             _dirty = false;
         }
         _service.RegisterAsync().GetAwaiter().GetResult();
         _registered = true;
-        _log.Info($"registered {_settings.ServiceName} on D-Bus");
+        _log.Info($"registered {_service.ServiceName} on D-Bus");
+    }
+
+    /// <summary>
+    /// A role written on /Role: the service leaves the bus and registers anew as
+    /// com.victronenergy.&lt;role&gt;.mqtt_&lt;role&gt;_&lt;instance&gt; (a service is never renamed while on the bus).
+    /// </summary>
+    private void ChangeRoleIfAsked()
+    {
+        Role role;
+        lock (_service.Gate)
+        {
+            if (_pendingRole is not { } pending) return;
+            _pendingRole = null;
+            role = pending;
+        }
+        bool wasRegistered = _registered;
+        if (wasRegistered) _service.UnregisterAsync().GetAwaiter().GetResult();
+        _registered = false;
+        _role = role;
+        _service.ServiceName = _settings.ServiceNameFor(role);
+        _log.Info($"role changed to {RoleNames.Of(role)}: the meter is now {_service.ServiceName}");
+        if (wasRegistered) Register();
     }
 
     /// <summary>Applies timeout_action; false means the process must exit.</summary>
@@ -144,7 +196,7 @@ public sealed class Bridge
             case TimeoutAction.Remove:
                 _service.UnregisterAsync().GetAwaiter().GetResult();
                 _registered = false;
-                _log.Warning($"{silence}: {_settings.ServiceName} left D-Bus until the next message");
+                _log.Warning($"{silence}: {_service.ServiceName} left D-Bus until the next message");
                 return true;
             default:
                 _staleness = _settings.TimeoutAction == TimeoutAction.Zero ? Staleness.Zeroed : Staleness.Invalidated;

@@ -30,10 +30,14 @@ public static class BridgeCommand
 
         string clientId = $"MeterBridge_{PortalId()}_{settings.DeviceInstance}";
         var table = new ItemTable();
-        await using var service = new BusItemService(table, settings.ServiceName, settings.DbusAddress, ItemWriters.Default, settings.PropertiesChanged);
+        Bridge? bridgeForWrites = null;
+        await using var service = new BusItemService(table, settings.ServiceName, settings.DbusAddress,
+            (ItemTable t, int row, in BusValue value) => bridgeForWrites?.Write(t, row, value) ?? SetValueResult.NotWritable,
+            settings.PropertiesChanged);
         using var shutdown = CancellationTokenSource.CreateLinkedTokenSource(stop);
 
         var bridge = new Bridge(settings, log, service, table, $"MQTT {settings.BrokerAddress}:{settings.BrokerPort} {settings.Topic}", shutdown.Token);
+        bridgeForWrites = bridge;
         var mqtt = new MqttSource(settings, clientId, log, bridge.OnPayload);
         log.Info($"meterbridge {Identity.Version}: {RoleNames.Of(settings.DeviceType)} meter {settings.ServiceName} from {settings.BrokerAddress}:{settings.BrokerPort} topic {settings.Topic}");
 

@@ -45,5 +45,8 @@ public sealed record Settings
     public MeterLimits Limits => new(Voltage, Frequency, PowerThresholdPerPhase, MaxPayloadSize);
 
     /// <summary>The Python driver's service name, so existing setups keep theirs.</summary>
-    public string ServiceName => $"com.victronenergy.{RoleNames.Of(DeviceType)}.mqtt_{RoleNames.Of(DeviceType)}_{DeviceInstance}";
+    public string ServiceName => ServiceNameFor(DeviceType);
+
+    /// <summary>The service name under another role: the configured device_instance stays its unique id.</summary>
+    public string ServiceNameFor(Role role) => $"com.victronenergy.{RoleNames.Of(role)}.mqtt_{RoleNames.Of(role)}_{DeviceInstance}";
 }
