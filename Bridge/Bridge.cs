@@ -174,6 +174,9 @@ public sealed class Bridge
             if (_pendingRole is not { } pending) return;
             _pendingRole = null;
             role = pending;
+            // A name the user never changed follows the role ("MQTT Grid" becomes "MQTT AC Load").
+            if (_table[MeterPaths.CustomName].AsString == Identity.CustomName(_settings.DeviceName, _role))
+                _table.Set(MeterPaths.CustomName, BusValue.Of(Identity.CustomName(_settings.DeviceName, role)));
         }
         bool wasRegistered = _registered;
         if (wasRegistered) _service.UnregisterAsync().GetAwaiter().GetResult();
