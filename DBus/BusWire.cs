@@ -37,18 +37,8 @@ internal static class BusWire
     /// <summary>A variant holding the item's text; numbers are formatted on the stack.</summary>
     public static void WriteTextVariant(ref MessageWriter writer, in BusValue value, TextFormat format)
     {
-        if (value.Type == BusType.String)
-        {
-            writer.WriteVariantString(value.AsString);
-            return;
-        }
-        if (value.Type == BusType.StringList)
-        {
-            writer.WriteVariantString(ItemText.ToString(value, format));
-            return;
-        }
-        Span<char> text = stackalloc char[ItemText.MaxNumberLength];
-        writer.WriteVariantString(text[..ItemText.Write(value, format, text)]);
+        writer.WriteSignature("s"u8);
+        WriteText(ref writer, value, format);
     }
 
     /// <summary>The item's text as a plain <c>s</c>.</summary>
