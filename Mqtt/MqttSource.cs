@@ -44,7 +44,9 @@ public sealed class MqttSource(Settings settings, string clientId, Log log, Acti
             try
             {
                 _client.DisconnectedAsync += OnDisconnected;
-                await _client.ConnectAsync(options, cancel);
+                // MQTTnet 5 may return a refused CONNACK instead of throwing; then the subscribe would only say "not connected".
+                var connected = await _client.ConnectAsync(options, cancel);
+                if (connected.ResultCode != MqttClientConnectResultCode.Success) throw new BrokerRefusedException(connected.ResultCode);
                 await _client.SubscribeAsync(new MqttClientSubscribeOptionsBuilder()
                     .WithTopicFilter(settings.Topic, settings.Qos == 1 ? MqttQualityOfServiceLevel.AtLeastOnce : MqttQualityOfServiceLevel.AtMostOnce)
                     .Build(), cancel);
@@ -91,6 +93,9 @@ public sealed class MqttSource(Settings settings, string clientId, Log log, Acti
 
     private static string Explain(Exception error) => error switch
     {
+        BrokerRefusedException { Code: MqttClientConnectResultCode.BadUserNameOrPassword or MqttClientConnectResultCode.NotAuthorized } refused =>
+            $"the broker refused the credentials ({refused.Code})",
+        BrokerRefusedException refused => $"the broker refused the connection ({refused.Code})",
         // MQTTnet 5 puts the CONNACK result code only into the message.
         MqttConnectingFailedException failed when failed.Message.Contains(nameof(MqttClientConnectResultCode.BadUserNameOrPassword))
             || failed.Message.Contains(nameof(MqttClientConnectResultCode.NotAuthorized)) =>
@@ -99,4 +104,10 @@ public sealed class MqttSource(Settings settings, string clientId, Log log, Acti
         _ when error.GetBaseException() is AuthenticationException tls => $"TLS failed: {tls.Message}",
         _ => error.GetBaseException().Message,
     };
+}
+
+/// <summary>A CONNACK with a result code other than Success.</summary>
+public sealed class BrokerRefusedException(MqttClientConnectResultCode code) : Exception($"the broker answered {code}")
+{
+    public MqttClientConnectResultCode Code { get; } = code;
 }
