@@ -29,7 +29,6 @@ public sealed class Bridge
     private readonly AutoResetEvent _wake = new(false);
     private readonly WaitHandle[] _waitHandles;
     private readonly CancellationToken _stop;
-    private readonly string _connection;
     private byte[] _copy = [];
 
     private Role _role;
@@ -40,14 +39,13 @@ public sealed class Bridge
     private Staleness _staleness;
     private long _lastWaitingLog;
 
-    public Bridge(Settings settings, Log log, BusItemService service, ItemTable table, string connection, CancellationToken stop)
+    public Bridge(Settings settings, Log log, BusItemService service, ItemTable table, CancellationToken stop)
     {
         _settings = settings;
         _log = log;
         _problems = new RepeatFilter(log, TimeSpan.FromSeconds(60));
         _service = service;
         _table = table;
-        _connection = connection;
         _meter = new Meter.Meter(settings.Limits);
         _stale = new StaleTimer(settings.Timeout, Frequency);
         _stop = stop;
@@ -87,6 +85,7 @@ public sealed class Bridge
         Verdict verdict;
         lock (_service.Gate)
         {
+            // Meter.Apply checks the size too; checking here first spares copying a huge fragmented payload.
             verdict = payload.Length > _settings.MaxPayloadSize
                 ? new Verdict(RejectReason.TooLarge, Value: payload.Length)
                 : _meter.Apply(payload.IsSingleSegment ? payload.FirstSpan : Contiguous(payload));
@@ -124,7 +123,7 @@ public sealed class Bridge
             {
                 _log.Info("messages arrive again: the meter shows its values");
                 _staleness = Staleness.Fresh;
-                _dirty = true;
+                lock (_service.Gate) _dirty = true;
             }
             if (!_registered) Register();
             else Publish();
@@ -152,7 +151,7 @@ public sealed class Bridge
     {
         lock (_service.Gate)
         {
-            Identity.Fill(_table, _settings, _role, _settings.DeviceInstance, _connection, _position);
+            Identity.Fill(_table, _settings, _role, _position);
             _items.Update(_table, _meter.State, _staleness);
             _table.AcceptChanges();
             _dirty = false;

@@ -36,7 +36,7 @@ public static class BridgeCommand
             settings.PropertiesChanged);
         using var shutdown = CancellationTokenSource.CreateLinkedTokenSource(stop);
 
-        var bridge = new Bridge(settings, log, service, table, $"MQTT {settings.BrokerAddress}:{settings.BrokerPort} {settings.Topic}", shutdown.Token);
+        var bridge = new Bridge(settings, log, service, table, shutdown.Token);
         bridgeForWrites = bridge;
         var mqtt = new MqttSource(settings, clientId, log, bridge.OnPayload);
         log.Info($"meterbridge {Identity.Version}: {RoleNames.Of(settings.DeviceType)} meter {settings.ServiceName} from {settings.BrokerAddress}:{settings.BrokerPort} topic {settings.Topic}");

@@ -14,9 +14,9 @@ public static class Identity
     public static string CustomName(string deviceName, Role role) =>
         deviceName == "MQTT Grid" ? "MQTT " + RoleNames.Display(role) : deviceName;
 
-    public static void Fill(ItemTable table, Settings settings, Role role, int deviceInstance, string connection, int position)
+    public static void Fill(ItemTable table, Settings settings, Role role, int position)
     {
-        table.Set(MeterPaths.DeviceInstance, BusValue.Of(deviceInstance));
+        table.Set(MeterPaths.DeviceInstance, BusValue.Of(settings.DeviceInstance));
         table.Set(MeterPaths.ProductId, BusValue.Of(0xFFFF));
         table.Set(MeterPaths.ProductName, BusValue.Of("MQTT " + RoleNames.Display(role)));
         table.Set(MeterPaths.FirmwareVersion, BusValue.Of(Version));
@@ -24,7 +24,7 @@ public static class Identity
         table.Set(MeterPaths.Serial, BusValue.Of($"mqtt_{settings.DeviceInstance}"));
         table.Set(MeterPaths.ProcessName, BusValue.Of(Environment.ProcessPath ?? "meterbridge"));
         table.Set(MeterPaths.ProcessVersion, BusValue.Of(Version));
-        table.Set(MeterPaths.Connection, BusValue.Of(connection));
+        table.Set(MeterPaths.Connection, BusValue.Of($"MQTT {settings.BrokerAddress}:{settings.BrokerPort} {settings.Topic}"));
         table.Set(MeterPaths.ErrorCode, BusValue.Of(0));
         if (!table.IsPresent(MeterPaths.UpdateIndex)) table.Set(MeterPaths.UpdateIndex, BusValue.Of(0));
         if (!table.IsPresent(MeterPaths.CustomName)) table.Set(MeterPaths.CustomName, BusValue.Of(CustomName(settings.DeviceName, role)));

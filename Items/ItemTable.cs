@@ -26,9 +26,6 @@ public sealed class ItemTable
 
     public int Count => Defs.Count;
 
-    /// <summary>True once a row became present that was not before: clients that scanned earlier do not know its path.</summary>
-    public bool PathsAdded { get; private set; }
-
     public bool IsPresent(int row) => _present[row];
 
     public BusValue this[int row] => _values[row];
@@ -39,7 +36,6 @@ public sealed class ItemTable
     public void Set(int row, BusValue value)
     {
         if (_present[row] && _values[row] == value) return;
-        if (!_present[row]) PathsAdded = true;
         _present[row] = true;
         _values[row] = value;
         if (_changed[row]) return;
@@ -58,7 +54,6 @@ public sealed class ItemTable
     {
         foreach (int row in Changed) _changed[row] = false;
         _changedCount = 0;
-        PathsAdded = false;
     }
 
     public int Find(string path)

@@ -25,8 +25,6 @@ public sealed class MeterState
     public bool IsShown(Location location) =>
         location == Location.Total || PhaseExists(location) || (location == Location.L1 && !AnyPhase);
 
-    public double Received(Location location, Quantity quantity) => _received[location, quantity];
-
     public void Merge(in Reading reading)
     {
         for (int i = 0; i < Reading.Size; i++)

@@ -21,8 +21,6 @@ public sealed class MqttSource(Settings settings, string clientId, Log log, Acti
     private readonly IMqttClient _client = new MqttClientFactory().CreateMqttClient();
     private string? _lastProblem;
 
-    public string Describe() => $"MQTT {settings.BrokerAddress}:{settings.BrokerPort} {settings.Topic}";
-
     public async Task RunAsync(CancellationToken cancel)
     {
         var options = BrokerOptions.Build(settings, clientId);
