@@ -13,7 +13,7 @@ namespace MeterBridge.Bridge;
 /// signal is being sent are merged all the same and go out together in the next one: the newest state wins,
 /// nothing queues, and a Tasmota meter's one-value messages are never lost to coalescing.
 /// </summary>
-public sealed class Bridge
+public sealed partial class Bridge
 {
     private static readonly long Frequency = Stopwatch.Frequency;
     private static readonly TimeSpan WaitingLogInterval = TimeSpan.FromMinutes(1);
@@ -31,15 +31,13 @@ public sealed class Bridge
     private readonly CancellationToken _stop;
     private byte[] _copy = [];
 
-    private Role _role;
-    private int _position;
-    private Role? _pendingRole;
     private bool _dirty;
     private bool _registered;
     private Staleness _staleness;
     private long _lastWaitingLog;
 
-    public Bridge(Settings settings, Log log, BusItemService service, ItemTable table, CancellationToken stop)
+    /// <param name="localSettings">The GX's settings service client; null when the bus has none to offer.</param>
+    public Bridge(Settings settings, Log log, BusItemService service, ItemTable table, LocalSettings? localSettings, CancellationToken stop)
     {
         _settings = settings;
         _log = log;
@@ -51,32 +49,9 @@ public sealed class Bridge
         _stop = stop;
         _waitHandles = [_wake, stop.WaitHandle];
         _lastWaitingLog = Stopwatch.GetTimestamp();
-        _role = settings.DeviceType;
-    }
-
-    /// <summary>
-    /// SetValue on a writable row, on the D-Bus thread with the gate held. A new role is only noted here:
-    /// the publisher thread re-registers the service under its new name.
-    /// </summary>
-    public int Write(ItemTable table, int row, in BusValue requested)
-    {
-        switch (row)
-        {
-            case MeterPaths.Role:
-                if (requested.Type != BusType.String) return SetValueResult.NotWritable;
-                if (!RoleNames.TryParse(requested.AsString, out var role) || requested.AsString != RoleNames.Of(role)) return SetValueResult.Rejected;
-                if (role != _role) { _pendingRole = role; _wake.Set(); }
-                return SetValueResult.Accepted;
-            case MeterPaths.Position:
-                if (requested.Type != BusType.Int32) return SetValueResult.NotWritable;
-                int highest = _role == Role.PvInverter ? 2 : 1; // pvinverter: AC input 1, AC output, AC input 2
-                if (requested.AsInt32 < 0 || requested.AsInt32 > highest) return SetValueResult.Rejected;
-                _position = requested.AsInt32;
-                table.Set(row, requested);
-                return SetValueResult.Accepted;
-            default:
-                return ItemWriters.Default(table, row, requested);
-        }
+        _localSettings = localSettings;
+        _deviceSettings = new DeviceSettings(settings.DeviceInstance);
+        _setup = DeviceSetup.FromConfig(settings);
     }
 
     /// <summary>MQTT thread: decode and merge one payload. Allocation-free for a good payload.</summary>
@@ -108,7 +83,8 @@ public sealed class Bridge
             if (_stop.IsCancellationRequested) break;
             long now = Stopwatch.GetTimestamp();
             _problems.Flush(now);
-            ChangeRoleIfAsked();
+            LoadSettingsIfAsked();
+            ApplySetupIfAsked();
 
             bool stale;
             lock (_service.Gate) stale = _stale.IsStale(now);
@@ -151,7 +127,7 @@ public sealed class Bridge
     {
         lock (_service.Gate)
         {
-            Identity.Fill(_table, _settings, _role, _position);
+            Identity.Fill(_table, _settings, _setup);
             _items.Update(_table, _meter.State, _staleness);
             _table.AcceptChanges();
             _dirty = false;
@@ -159,31 +135,6 @@ public sealed class Bridge
         _service.RegisterAsync().GetAwaiter().GetResult();
         _registered = true;
         _log.Info($"registered {_service.ServiceName} on D-Bus");
-    }
-
-    /// <summary>
-    /// A role written on /Role: the service leaves the bus and registers anew as
-    /// com.victronenergy.&lt;role&gt;.mqtt_&lt;role&gt;_&lt;instance&gt; (a service is never renamed while on the bus).
-    /// </summary>
-    private void ChangeRoleIfAsked()
-    {
-        Role role;
-        lock (_service.Gate)
-        {
-            if (_pendingRole is not { } pending) return;
-            _pendingRole = null;
-            role = pending;
-            // A name the user never changed follows the role ("MQTT Grid" becomes "MQTT AC Load").
-            if (_table[MeterPaths.CustomName].AsString == Identity.CustomName(_settings.DeviceName, _role))
-                _table.Set(MeterPaths.CustomName, BusValue.Of(Identity.CustomName(_settings.DeviceName, role)));
-        }
-        bool wasRegistered = _registered;
-        if (wasRegistered) _service.UnregisterAsync().GetAwaiter().GetResult();
-        _registered = false;
-        _role = role;
-        _service.ServiceName = _settings.ServiceNameFor(role);
-        _log.Info($"role changed to {RoleNames.Of(role)}: the meter is now {_service.ServiceName}");
-        if (wasRegistered) Register();
     }
 
     /// <summary>Applies timeout_action; false means the process must exit.</summary>

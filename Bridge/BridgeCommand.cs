@@ -36,8 +36,12 @@ public static class BridgeCommand
             settings.PropertiesChanged);
         using var shutdown = CancellationTokenSource.CreateLinkedTokenSource(stop);
 
-        var bridge = new Bridge(settings, log, service, table, shutdown.Token);
+        using var localSettings = await ConnectLocalSettingsAsync(settings, log, present => bridgeForWrites?.OnSettingsPresence(present),
+            (path, value) => bridgeForWrites?.OnSettingChanged(path, value));
+        var bridge = new Bridge(settings, log, service, table, localSettings, shutdown.Token);
         bridgeForWrites = bridge;
+        if (localSettings is not null && await localSettings.IsPresentAsync()) bridge.OnSettingsPresence(true);
+        else log.Info($"no {LocalSettings.ServiceName} on D-Bus (not a GX?): role, VRM instance and name come from the config; changes are kept in memory");
         var mqtt = new MqttSource(settings, clientId, log, bridge.OnPayload);
         log.Info($"meterbridge {Identity.Version}: {RoleNames.Of(settings.DeviceType)} meter {settings.ServiceName} from {settings.BrokerAddress}:{settings.BrokerPort} topic {settings.Topic}");
 
@@ -78,6 +82,20 @@ public static class BridgeCommand
         await service.UnregisterAsync();
         log.Info($"stopped (exit code {exitCode})");
         return exitCode;
+    }
+
+    /// <summary>The settings service client, watching our settings; null (and a warning) when it cannot be set up.</summary>
+    private static async Task<LocalSettings?> ConnectLocalSettingsAsync(Settings settings, Log log, Action<bool> presence, Action<string, BusValue> changed)
+    {
+        try
+        {
+            return await LocalSettings.ConnectAsync(settings.DbusAddress, new DeviceSettings(settings.DeviceInstance).Prefix, presence, changed);
+        }
+        catch (Exception error)
+        {
+            log.Warning($"cannot watch {LocalSettings.ServiceName} ({error.Message}): role, VRM instance and name are kept in memory");
+            return null;
+        }
     }
 
     /// <summary>The GX's portal id (VRM), else the host name: part of the MQTT client id.</summary>

@@ -40,26 +40,30 @@ public sealed class Rig : IDisposable
 
     public void Publish(string payload, string topic = Topic) => Broker.Publish(topic, payload);
 
+    /// <summary>A BusItem method called with gdbus, as the GUI would.</summary>
+    public Tool.Result Call(string service, string path, string method, params string[] args) =>
+        Tool.Run("gdbus", ["call", "--address", Bus.Address, "--dest", service, "--object-path", path,
+            "--method", "com.victronenergy.BusItem." + method, .. args]);
+
     /// <summary>GetValue as gdbus prints it, e.g. <c>(&lt;500.0&gt;,)</c>; null when the call fails (service absent).</summary>
-    public string? GetValue(string path)
+    public string? GetValue(string path, string? service = null)
     {
-        var result = Tool.Run("gdbus", "call", "--address", Bus.Address, "--dest", Service, "--object-path", path,
-            "--method", "com.victronenergy.BusItem.GetValue");
+        var result = Call(service ?? Service, path, "GetValue");
         return result.ExitCode == 0 ? result.Stdout.Trim() : null;
     }
 
     /// <summary>Polls GetValue until it prints <paramref name="expected"/>; asserts with the last answer seen.</summary>
-    public void WaitForValue(string path, string expected, TimeSpan? timeout = null, BridgeProcess? bridge = null)
+    public void WaitForValue(string path, string expected, TimeSpan? timeout = null, BridgeProcess? bridge = null, string? service = null)
     {
         string? last = null;
         var clock = Stopwatch.StartNew();
         while (clock.Elapsed < (timeout ?? Deadline))
         {
-            last = GetValue(path);
+            last = GetValue(path, service);
             if (Same(last, expected)) return;
             Thread.Sleep(25);
         }
-        Assert.Fail($"{path}: expected {expected}, last saw {last ?? "(no answer)"}" + (bridge is null ? "" : "\nlog:\n" + bridge.Log));
+        Assert.Fail($"{service ?? Service} {path}: expected {expected}, last saw {last ?? "(no answer)"}" + (bridge is null ? "" : "\nlog:\n" + bridge.Log));
     }
 
     /// <summary>
@@ -83,20 +87,20 @@ public sealed class Rig : IDisposable
         Assert.True(Same(actual, expected), $"{path}: expected {expected}, got {actual ?? "(no answer)"}");
     }
 
-    public bool OnBus() =>
+    public bool OnBus(string? service = null) =>
         Tool.Run("gdbus", "call", "--address", Bus.Address, "--dest", "org.freedesktop.DBus", "--object-path", "/org/freedesktop/DBus",
-            "--method", "org.freedesktop.DBus.NameHasOwner", Service).Stdout.Contains("true");
+            "--method", "org.freedesktop.DBus.NameHasOwner", service ?? Service).Stdout.Contains("true");
 
     /// <summary>Polls until the service is (or is not) on the bus.</summary>
-    public bool WaitOnBus(bool wanted, TimeSpan? timeout = null)
+    public bool WaitOnBus(bool wanted, TimeSpan? timeout = null, string? service = null)
     {
         var clock = Stopwatch.StartNew();
         while (clock.Elapsed < (timeout ?? Deadline))
         {
-            if (OnBus() == wanted) return true;
+            if (OnBus(service) == wanted) return true;
             Thread.Sleep(25);
         }
-        return OnBus() == wanted;
+        return OnBus(service) == wanted;
     }
 
     public void Dispose()

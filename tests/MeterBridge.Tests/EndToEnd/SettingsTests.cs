@@ -1,0 +1,179 @@
+using MeterBridge.Tests.Infrastructure;
+using Xunit;
+
+namespace MeterBridge.Tests.EndToEnd;
+
+/// <summary>
+/// The meter with a settings service on the bus, as on a GX: the VRM instance it allocates, role, name and position
+/// changed from the GUI (SetValue on the setting, with gdbus) and on the meter, and all of it after a restart.
+/// </summary>
+[Collection(EndToEndCollection.Name)]
+public sealed class SettingsTests
+{
+    private const string Settings = TestSettingsService.Name;
+    private const string Prefix = "/Settings/Devices/mqtt_40";
+    private const string ClassAndVrmInstance = Prefix + "/ClassAndVrmInstance";
+    private const string CustomName = Prefix + "/CustomName";
+    private const string Position = Prefix + "/Position";
+    private const string AcLoad = "com.victronenergy.acload.mqtt_acload_40";
+    private static readonly TimeSpan Follow = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan Reregister = TimeSpan.FromSeconds(5);
+
+    [Fact]
+    public void The_settings_service_allocates_the_VRM_instance_and_the_service_name_keeps_the_configured_one()
+    {
+        using var rig = new Rig();
+        // Another meter already is grid:40 and grid:41.
+        using var settings = new TestSettingsService(rig.Bus.Address, new Dictionary<string, object>
+        {
+            ["/Settings/Devices/cgwacs_ttyUSB0_mb1/ClassAndVrmInstance"] = "grid:40",
+            ["/Settings/Devices/other/ClassAndVrmInstance"] = "grid:41",
+        });
+        var bridge = rig.StartBridge();
+        rig.Publish("""{"grid":{"power":250.0}}""");
+
+        rig.WaitForValue("/Ac/Power", "(<250.0>,)", bridge: bridge);
+        rig.AssertValue("/DeviceInstance", "(<42>,)");
+        rig.AssertValue("/Serial", "(<'mqtt_40'>,)");
+        Assert.Equal("grid:42", settings.Get(ClassAndVrmInstance));
+        Assert.Equal("MQTT Grid", settings.Get(CustomName));
+        Assert.Equal(0, settings.Get(Position));
+        // What the GUI sees in the settings service, through a client nobody here wrote.
+        Assert.Equal("(<'grid:42'>,)", rig.Call(Settings, ClassAndVrmInstance, "GetValue").Stdout.Trim());
+        Assert.Contains(bridge.Lines, line => line.Contains("settings in com.victronenergy.settings under /Settings/Devices/mqtt_40: grid:42"));
+    }
+
+    [Fact]
+    public void A_new_VRM_instance_and_a_new_name_in_the_settings_show_within_2_s()
+    {
+        using var rig = new Rig();
+        using var settings = new TestSettingsService(rig.Bus.Address);
+        var bridge = rig.StartBridge();
+        rig.Publish("""{"grid":{"power":250.0}}""");
+        rig.WaitForValue("/DeviceInstance", "(<40>,)", bridge: bridge);
+
+        Assert.Equal("(0,)", rig.Call(Settings, ClassAndVrmInstance, "SetValue", "<'grid:47'>").Stdout.Trim());
+        rig.WaitForValue("/DeviceInstance", "(<47>,)", Follow, bridge);
+
+        Assert.Equal("(0,)", rig.Call(Settings, CustomName, "SetValue", "<'Main meter'>").Stdout.Trim());
+        rig.WaitForValue("/CustomName", "(<'Main meter'>,)", Follow, bridge);
+        Assert.True(rig.OnBus(), "the service name changed with the instance");
+
+        // Values keep flowing under the same name.
+        rig.Publish("""{"grid":{"power":260.0}}""");
+        rig.WaitForValue("/Ac/Power", "(<260.0>,)", bridge: bridge);
+    }
+
+    [Fact]
+    public void A_name_written_on_the_meter_is_stored_in_the_settings()
+    {
+        using var rig = new Rig();
+        using var settings = new TestSettingsService(rig.Bus.Address);
+        var bridge = rig.StartBridge();
+        rig.Publish("""{"grid":{"power":250.0}}""");
+        rig.WaitForValue("/CustomName", "(<'MQTT Grid'>,)", bridge: bridge);
+
+        Assert.Equal("(0,)", rig.Call(rig.Service, "/CustomName", "SetValue", "<'Shed'>").Stdout.Trim());
+        rig.AssertValue("/CustomName", "(<'Shed'>,)");
+        WaitForSetting(rig, CustomName, "(<'Shed'>,)", bridge);
+
+        Assert.Equal("(2,)", rig.Call(rig.Service, "/CustomName", "SetValue", $"<'{new string('x', 33)}'>").Stdout.Trim());
+        Assert.Equal("Shed", settings.Get(CustomName));
+    }
+
+    [Fact]
+    public void A_role_chosen_in_the_settings_re_registers_within_5_s_and_survives_a_restart()
+    {
+        using var rig = new Rig();
+        using var settings = new TestSettingsService(rig.Bus.Address);
+        var bridge = rig.StartBridge();
+        rig.Publish("""{"grid":{"power":321.0}}""");
+        rig.WaitForValue("/Ac/Power", "(<321.0>,)", bridge: bridge);
+
+        Assert.Equal("(0,)", rig.Call(Settings, ClassAndVrmInstance, "SetValue", "<'acload:40'>").Stdout.Trim());
+        rig.WaitForValue("/Role", "(<'acload'>,)", Reregister, bridge, AcLoad);
+        Assert.True(rig.WaitOnBus(false), "the grid service is still on the bus");
+        Assert.Equal("(<321.0>,)", rig.GetValue("/Ac/Power", AcLoad));
+        // The default name followed the role, and the settings service got it.
+        Assert.Equal("(<'MQTT AC Load'>,)", rig.GetValue("/CustomName", AcLoad));
+        WaitForSetting(rig, CustomName, "(<'MQTT AC Load'>,)", bridge);
+
+        Assert.Equal("(0,)", rig.Call(AcLoad, "/Position", "SetValue", "<1>").Stdout.Trim());
+        WaitForSetting(rig, Position, "(<1>,)", bridge);
+
+        bridge.Terminate();
+        Assert.True(bridge.WaitForExit(Rig.Deadline), "the bridge did not stop:\n" + bridge.Log);
+        var again = rig.StartBridge();
+        rig.Publish("""{"grid":{"power":123.0}}""");
+        rig.WaitForValue("/Ac/Power", "(<123.0>,)", bridge: again, service: AcLoad);
+        Assert.Equal("(<'acload'>,)", rig.GetValue("/Role", AcLoad));
+        Assert.Equal("(<1>,)", rig.GetValue("/Position", AcLoad));
+        Assert.Equal("(<40>,)", rig.GetValue("/DeviceInstance", AcLoad));
+        Assert.False(rig.OnBus(), "the restarted meter came back as grid");
+    }
+
+    [Fact]
+    public void A_role_written_on_the_meter_is_stored_in_the_settings()
+    {
+        using var rig = new Rig();
+        using var settings = new TestSettingsService(rig.Bus.Address);
+        var bridge = rig.StartBridge();
+        rig.Publish("""{"grid":{"power":321.0}}""");
+        rig.WaitForValue("/Ac/Power", "(<321.0>,)", bridge: bridge);
+
+        Assert.Equal("(0,)", rig.Call(rig.Service, "/Role", "SetValue", "<'heatpump'>").Stdout.Trim());
+        rig.WaitForValue("/Role", "(<'heatpump'>,)", Reregister, bridge, "com.victronenergy.heatpump.mqtt_heatpump_40");
+        WaitForSetting(rig, ClassAndVrmInstance, "(<'heatpump:40'>,)", bridge);
+        WaitForSetting(rig, CustomName, "(<'MQTT Heat Pump'>,)", bridge);
+    }
+
+    [Fact]
+    public void A_settings_service_that_appears_later_is_adopted()
+    {
+        using var rig = new Rig();
+        var bridge = rig.StartBridge();
+        rig.Publish("""{"grid":{"power":250.0}}""");
+        rig.WaitForValue("/DeviceInstance", "(<40>,)", bridge: bridge);
+        Assert.Contains(bridge.Lines, line => line.Contains("no com.victronenergy.settings on D-Bus"));
+
+        // What an earlier run on this GX stored: this meter is an AC load with VRM instance 45 and a name.
+        using var settings = new TestSettingsService(rig.Bus.Address, new Dictionary<string, object>
+        {
+            [ClassAndVrmInstance] = "acload:45",
+            [CustomName] = "Boiler",
+            [Position] = 1,
+        });
+        rig.WaitForValue("/DeviceInstance", "(<45>,)", Reregister, bridge, AcLoad);
+        Assert.Equal("(<'Boiler'>,)", rig.GetValue("/CustomName", AcLoad));
+        Assert.Equal("(<1>,)", rig.GetValue("/Position", AcLoad));
+        Assert.Equal("(<250.0>,)", rig.GetValue("/Ac/Power", AcLoad));
+        Assert.False(rig.OnBus(), "the grid service is still on the bus");
+    }
+
+    [Fact]
+    public void A_setting_that_makes_no_sense_is_ignored_with_a_warning()
+    {
+        using var rig = new Rig();
+        using var settings = new TestSettingsService(rig.Bus.Address);
+        var bridge = rig.StartBridge();
+        rig.Publish("""{"grid":{"power":250.0}}""");
+        rig.WaitForValue("/DeviceInstance", "(<40>,)", bridge: bridge);
+
+        Assert.Equal("(0,)", rig.Call(Settings, ClassAndVrmInstance, "SetValue", "<'toaster:3'>").Stdout.Trim());
+        Assert.True(bridge.WaitForLine("ignored a setting: /Settings/Devices/mqtt_40/ClassAndVrmInstance = 'toaster:3'", Follow), bridge.Log);
+        rig.AssertValue("/DeviceInstance", "(<40>,)");
+        rig.AssertValue("/Role", "(<'grid'>,)");
+        Assert.True(bridge.IsRunning);
+    }
+
+    private static void WaitForSetting(Rig rig, string path, string expected, BridgeProcess bridge)
+    {
+        string? last = null;
+        for (var deadline = DateTime.UtcNow + Rig.Deadline; DateTime.UtcNow < deadline; Thread.Sleep(25))
+        {
+            last = rig.GetValue(path, Settings);
+            if (last == expected) return;
+        }
+        Assert.Fail($"setting {path}: expected {expected}, last saw {last}\nlog:\n{bridge.Log}");
+    }
+}
