@@ -12,6 +12,9 @@ namespace MeterBridge.Bridge;
 /// </summary>
 public sealed partial class Bridge
 {
+    /// <summary>A settings service that does not answer AddSettings in this time is treated as absent.</summary>
+    private static readonly TimeSpan SettingsTimeout = TimeSpan.FromSeconds(10);
+
     private readonly LocalSettings? _localSettings;
     private readonly DeviceSettings _deviceSettings;
 
@@ -101,7 +104,7 @@ public sealed partial class Bridge
         SettingValue[] values;
         try
         {
-            values = _localSettings.AddAsync(_deviceSettings.Defaults(basis)).GetAwaiter().GetResult();
+            values = _localSettings.AddAsync(_deviceSettings.Defaults(basis)).WaitAsync(SettingsTimeout).GetAwaiter().GetResult();
         }
         catch (Exception error)
         {
