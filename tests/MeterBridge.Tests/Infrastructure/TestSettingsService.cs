@@ -28,9 +28,6 @@ public sealed class TestSettingsService : IDisposable
         Start();
     }
 
-    /// <summary>Every AddSettings call, as the list of paths it named.</summary>
-    public List<string[]> AddSettingsCalls { get; } = [];
-
     public object? Get(string path)
     {
         lock (_gate) return _values.GetValueOrDefault(path);
@@ -132,7 +129,6 @@ public sealed class TestSettingsService : IDisposable
                 added.Add((path, held));
             }
         }
-        lock (_gate) AddSettingsCalls.Add([.. added.Select(a => a.Path)]);
         Reply(context, "aa{sv}", (ref MessageWriter writer) =>
         {
             ArrayStart results = writer.WriteArrayStart(DBusType.Array);
