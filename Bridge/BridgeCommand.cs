@@ -36,12 +36,12 @@ public static class BridgeCommand
             settings.PropertiesChanged);
         using var shutdown = CancellationTokenSource.CreateLinkedTokenSource(stop);
 
-        using var localSettings = await ConnectLocalSettingsAsync(settings, log, present => bridgeForWrites?.OnSettingsPresence(present),
-            (path, value) => bridgeForWrites?.OnSettingChanged(path, value));
+        var (localSettings, settingsPresent) = await ConnectLocalSettingsAsync(settings, log,
+            present => bridgeForWrites?.OnSettingsPresence(present), (path, value) => bridgeForWrites?.OnSettingChanged(path, value));
+        using var _ = localSettings;
         var bridge = new Bridge(settings, log, service, table, localSettings, shutdown.Token);
         bridgeForWrites = bridge;
-        if (localSettings is not null && await localSettings.IsPresentAsync()) bridge.OnSettingsPresence(true);
-        else log.Info($"no {LocalSettings.ServiceName} on D-Bus (not a GX?): role, VRM instance and name come from the config; changes are kept in memory");
+        if (settingsPresent) bridge.OnSettingsPresence(true);
         var mqtt = new MqttSource(settings, clientId, log, bridge.OnPayload);
         log.Info($"meterbridge {Identity.Version}: {RoleNames.Of(settings.DeviceType)} meter {settings.ServiceName} from {settings.BrokerAddress}:{settings.BrokerPort} topic {settings.Topic}");
 
@@ -84,17 +84,26 @@ public static class BridgeCommand
         return exitCode;
     }
 
-    /// <summary>The settings service client, watching our settings; null (and a warning) when it cannot be set up.</summary>
-    private static async Task<LocalSettings?> ConnectLocalSettingsAsync(Settings settings, Log log, Action<bool> presence, Action<string, BusValue> changed)
+    /// <summary>
+    /// The settings service client, watching our settings, and whether the service is on the bus now. The client is
+    /// null (and a warning logged) when it cannot be set up: the meter then runs on its config alone.
+    /// </summary>
+    private static async Task<(LocalSettings? Client, bool Present)> ConnectLocalSettingsAsync(Settings settings, Log log,
+        Action<bool> presence, Action<string, BusValue> changed)
     {
+        LocalSettings? client = null;
         try
         {
-            return await LocalSettings.ConnectAsync(settings.DbusAddress, new DeviceSettings(settings.DeviceInstance).Prefix, presence, changed);
+            client = await LocalSettings.ConnectAsync(settings.DbusAddress, new DeviceSettings(settings.DeviceInstance).Prefix, presence, changed);
+            if (await client.IsPresentAsync()) return (client, true);
+            log.Info($"no {LocalSettings.ServiceName} on D-Bus (not a GX?): role, VRM instance and name come from the config; changes are kept in memory");
+            return (client, false);
         }
         catch (Exception error)
         {
-            log.Warning($"cannot watch {LocalSettings.ServiceName} ({error.Message}): role, VRM instance and name are kept in memory");
-            return null;
+            client?.Dispose();
+            log.Warning($"cannot watch {LocalSettings.ServiceName} ({error.Message}): role, VRM instance and name come from the config; changes are kept in memory");
+            return (null, false);
         }
     }
 
