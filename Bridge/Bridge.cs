@@ -71,7 +71,9 @@ public sealed partial class Bridge
             }
         }
         if (verdict.IsAccepted) _wake.Set();
-        else _problems.Report(LogLevel.Warning, "rejected a message: " + verdict.Describe(_settings.Limits), Stopwatch.GetTimestamp());
+        // Counted per reason and key, not per text: the text quotes the value, which a hostile publisher varies at will.
+        else _problems.Report(LogLevel.Warning, "rejected a message: " + verdict.Describe(_settings.Limits), Stopwatch.GetTimestamp(),
+            kind: $"{verdict.Reason} {verdict.Location} {verdict.Quantity}");
     }
 
     /// <summary>Publisher thread: publishes changes and applies the staleness rules until stopped. Returns the exit code.</summary>

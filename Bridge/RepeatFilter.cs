@@ -6,6 +6,8 @@ namespace MeterBridge.Bridge;
 /// Keeps a repeated identical problem from flooding the log: the first occurrence is written at once, the
 /// repeats within the window are counted and summarised as one line ("… repeated 57 times in the last 60 s").
 /// A publisher sending bad JSON ten times a second thus costs six lines a minute at most... per distinct problem.
+/// A problem that quotes a value (an out-of-range power, a payload size) is reported with a <c>kind</c> without the
+/// value: otherwise a publisher sending random out-of-range numbers would get a line per message.
 /// </summary>
 public sealed class RepeatFilter(Log log, TimeSpan window)
 {
@@ -14,28 +16,36 @@ public sealed class RepeatFilter(Log log, TimeSpan window)
         public long WindowStart;
         public int Repeats;
         public LogLevel Level;
+        public string Message = "";
+        public bool Varied;
     }
 
-    /// <summary>Distinct problems remembered at most; beyond it the oldest are summarised and forgotten.</summary>
-    private const int MaxEntries = 64;
+    /// <summary>
+    /// Distinct problems remembered at most; beyond it all are summarised and forgotten. The bridge's kinds of
+    /// rejection (reason × key) number about 60, so every one of them fits.
+    /// </summary>
+    private const int MaxEntries = 128;
 
     private readonly Dictionary<string, Entry> _entries = [];
     private readonly Lock _gate = new();
     private readonly long _windowTicks = (long)(window.TotalSeconds * TimeProvider.System.TimestampFrequency);
 
-    public void Report(LogLevel level, string message, long now)
+    /// <summary>Writes <paramref name="message"/>, or counts it when a problem of the same <paramref name="kind"/> (default: the same text) was written in this window.</summary>
+    public void Report(LogLevel level, string message, long now, string? kind = null)
     {
         if (!log.Enabled(level)) return;
+        kind ??= message;
         lock (_gate)
         {
-            if (_entries.TryGetValue(message, out var entry) && now - entry.WindowStart < _windowTicks)
+            if (_entries.TryGetValue(kind, out var entry) && now - entry.WindowStart < _windowTicks)
             {
                 entry.Repeats++;
+                entry.Varied |= message != entry.Message;
                 return;
             }
-            if (entry != null) Summarise(message, entry);
+            if (entry != null) Summarise(entry);
             else if (_entries.Count >= MaxEntries) Flush(long.MaxValue);
-            _entries[message] = new Entry { WindowStart = now, Level = level };
+            _entries[kind] = new Entry { WindowStart = now, Level = level, Message = message };
         }
         log.Write(level, message);
     }
@@ -46,21 +56,23 @@ public sealed class RepeatFilter(Log log, TimeSpan window)
         lock (_gate)
         {
             List<string>? ended = null;
-            foreach (var (message, entry) in _entries)
+            foreach (var (kind, entry) in _entries)
                 if (now - entry.WindowStart >= _windowTicks)
-                    (ended ??= []).Add(message);
+                    (ended ??= []).Add(kind);
             if (ended == null) return;
-            foreach (var message in ended)
+            foreach (var kind in ended)
             {
-                Summarise(message, _entries[message]);
-                _entries.Remove(message);
+                Summarise(_entries[kind]);
+                _entries.Remove(kind);
             }
         }
     }
 
-    private void Summarise(string message, Entry entry)
+    private void Summarise(Entry entry)
     {
-        if (entry.Repeats > 0)
-            log.Write(entry.Level, $"{message} (repeated {entry.Repeats} times in the last {window.TotalSeconds:0} s)");
+        if (entry.Repeats == 0) return;
+        log.Write(entry.Level, entry.Varied
+            ? $"{entry.Message} (and {entry.Repeats} more like it in the last {window.TotalSeconds:0} s)"
+            : $"{entry.Message} (repeated {entry.Repeats} times in the last {window.TotalSeconds:0} s)");
     }
 }

@@ -9,6 +9,7 @@ using MQTTnet.Protocol;
 // End to end: a private bus and broker, the published AOT binary between them, K messages at each rate, each
 // with a unique power value, and our own D-Bus client timing every ItemsChanged.
 // Usage: dotnet run -c Release --project bench/EndToEnd -- [--quick]
+//        dotnet run -c Release --project bench/EndToEnd -- --soak [minutes]   (default 30; see Soak.cs)
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 bool quick = args.Contains("--quick");
@@ -23,6 +24,13 @@ if (!File.Exists(binary))
     Console.Error.WriteLine($"{binary} is missing: dotnet publish MeterBridge.csproj -c Release -r linux-x64 -o out/linux-x64");
     return 2;
 }
+int soakAt = Array.IndexOf(args, "--soak");
+if (soakAt >= 0)
+{
+    double minutes = soakAt + 1 < args.Length && double.TryParse(args[soakAt + 1], out double m) ? m : 30;
+    return await Soak.RunAsync(root, binary, minutes);
+}
+
 const string topic = "bench/meter";
 const string service = "com.victronenergy.grid.mqtt_grid_77";
 double frequency = Stopwatch.Frequency;

@@ -37,6 +37,9 @@ public sealed class BridgeProcess : IDisposable
 
     public bool IsRunning => !_process.HasExited;
 
+    /// <summary>The process id, for /proc/PID/status and /proc/PID/stat.</summary>
+    public int Id => _process.Id;
+
     public int ExitCode => _process.ExitCode;
 
     /// <summary>Waits for a log line that matches; false when the deadline passes first.</summary>

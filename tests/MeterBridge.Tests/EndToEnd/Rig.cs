@@ -8,7 +8,7 @@ namespace MeterBridge.Tests.EndToEnd;
 /// One end-to-end setup: a private dbus-daemon, a Mosquitto, and the binary between them, and the reads a
 /// GX would do with gdbus (polled against a deadline, never a fixed sleep).
 /// </summary>
-public sealed class Rig : IDisposable
+public sealed partial class Rig : IDisposable
 {
     public const string Topic = "e2e/meter";
     public static readonly TimeSpan Deadline = TimeSpan.FromSeconds(5);
@@ -50,6 +50,39 @@ public sealed class Rig : IDisposable
     {
         var result = Call(service ?? Service, path, "GetValue");
         return result.ExitCode == 0 ? result.Stdout.Trim() : null;
+    }
+
+    /// <summary>
+    /// GetItems on the root, one call for every path: path → value in GetValue's form (<c>(&lt;500.0&gt;,)</c>);
+    /// empty when the call fails (service absent).
+    /// </summary>
+    public Dictionary<string, string> GetItems()
+    {
+        var result = Tool.Run("gdbus", "call", "--address", Bus.Address, "--dest", Service, "--object-path", "/",
+            "--method", "com.victronenergy.BusItem.GetItems");
+        var items = new Dictionary<string, string>();
+        if (result.ExitCode != 0) return items;
+        foreach (System.Text.RegularExpressions.Match match in ItemPattern().Matches(result.Stdout))
+            items[match.Groups[1].Value] = "(<" + match.Groups[2].Value + ">,)";
+        return items;
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"'(/[^']*)': \{'Value': <([^>]*)>")]
+    private static partial System.Text.RegularExpressions.Regex ItemPattern();
+
+    /// <summary>Polls GetItems until every measurement path shows <paramref name="payload"/>'s value; asserts with what differs.</summary>
+    public void WaitForItems(FullPayload payload, BridgeProcess bridge, TimeSpan? timeout = null)
+    {
+        List<string> wrong = ["(not polled)"];
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < (timeout ?? Deadline))
+        {
+            wrong = payload.Mismatches(GetItems());
+            if (wrong.Count == 0) return;
+            Thread.Sleep(50);
+        }
+        Assert.Fail("D-Bus does not show the payload:\n" + string.Join('\n', wrong.Take(10)) + "\nlog (end):\n"
+            + string.Join('\n', bridge.Lines.TakeLast(30)));
     }
 
     /// <summary>Polls GetValue until it prints <paramref name="expected"/>; asserts with the last answer seen.</summary>
