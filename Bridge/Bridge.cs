@@ -12,6 +12,11 @@ namespace MeterBridge.Bridge;
 /// merged state → changed D-Bus values → one ItemsChanged (<see cref="Run"/>). Messages that arrive while a
 /// signal is being sent are merged all the same and go out together in the next one: the newest state wins,
 /// nothing queues, and a Tasmota meter's one-value messages are never lost to coalescing.
+/// <para>
+/// While the publisher thread sleeps with the meter on the bus and fresh, the MQTT thread sends the signal itself:
+/// waking another thread costs far more CPU than the message (README, Performance). Registration, staleness, role
+/// and settings stay on the publisher thread; every signal is sent under the gate, so sends never overlap.
+/// </para>
 /// </summary>
 public sealed partial class Bridge
 {
@@ -32,6 +37,7 @@ public sealed partial class Bridge
     private byte[] _copy = [];
 
     private bool _dirty;
+    private bool _publishInline; // under the gate: the publisher thread sleeps, registered and fresh
     private bool _registered;
     private Staleness _staleness;
     private long _lastWaitingLog;
@@ -68,10 +74,16 @@ public sealed partial class Bridge
             {
                 _stale.Accepted(Stopwatch.GetTimestamp());
                 _dirty = true;
+                if (_publishInline)
+                {
+                    PublishLocked();
+                    return;
+                }
             }
         }
         if (verdict.IsAccepted) _wake.Set();
-        else _problems.Report(LogLevel.Warning, "rejected a message: " + verdict.Describe(_settings.Limits), Stopwatch.GetTimestamp());
+        else if (_problems.Report(LogLevel.Warning, "rejected a message: " + verdict.Describe(_settings.Limits), Stopwatch.GetTimestamp()))
+            _wake.Set(); // a new summary window: the publisher's sleep must end in time to write it
     }
 
     /// <summary>Publisher thread: publishes changes and applies the staleness rules until stopped. Returns the exit code.</summary>
@@ -79,7 +91,7 @@ public sealed partial class Bridge
     {
         while (!_stop.IsCancellationRequested)
         {
-            WaitHandle.WaitAny(_waitHandles, WaitMilliseconds());
+            Sleep();
             if (_stop.IsCancellationRequested) break;
             long now = Stopwatch.GetTimestamp();
             _problems.Flush(now);
@@ -108,18 +120,20 @@ public sealed partial class Bridge
         return 0;
     }
 
-    /// <summary>Under the gate: the meter's state into the table, then one signal with what changed.</summary>
     private void Publish()
     {
-        lock (_service.Gate)
-        {
-            if (!_dirty) return;
-            _dirty = false;
-            _items.Update(_table, _meter.State, _staleness);
-            if (_table.Changed.Length == 0) return;
-            _table.Set(MeterPaths.UpdateIndex, BusValue.Of((_table[MeterPaths.UpdateIndex].AsInt32 + 1) % 256));
-        }
-        _service.PublishChanges();
+        lock (_service.Gate) PublishLocked();
+    }
+
+    /// <summary>Under the gate: the meter's state into the table, then one signal with what changed.</summary>
+    private void PublishLocked()
+    {
+        if (!_dirty) return;
+        _dirty = false;
+        _items.Update(_table, _meter.State, _staleness);
+        if (_table.Changed.Length == 0) return;
+        _table.Set(MeterPaths.UpdateIndex, BusValue.Of((_table[MeterPaths.UpdateIndex].AsInt32 + 1) % 256));
+        _service.PublishChanges(); // takes the gate again: Lock is reentrant
     }
 
     /// <summary>Builds the whole table, then takes the name: clients scan a service the moment it appears.</summary>
@@ -167,13 +181,22 @@ public sealed partial class Bridge
         _log.Warning($"waiting for data on {_settings.Topic}: not on D-Bus until a message is accepted");
     }
 
-    /// <summary>Sleeps until woken by a message, the staleness deadline, or a periodic check (log summaries, waiting).</summary>
-    private int WaitMilliseconds()
+    /// <summary>
+    /// Sleeps until woken (a message to publish, a setting, a new problem to summarise) or the next deadline:
+    /// staleness, a log summary, the next "waiting for data" line. No deadline, no wake-up: an idle bridge sleeps.
+    /// </summary>
+    private void Sleep()
     {
-        long left;
-        lock (_service.Gate) left = _stale.TicksLeft(Stopwatch.GetTimestamp());
-        int deadline = left < 0 || _staleness != Staleness.Fresh ? 1000 : (int)Math.Min(1000, left * 1000 / Frequency + 1);
-        return deadline;
+        long now = Stopwatch.GetTimestamp();
+        long due = _problems.NextSummaryDue();
+        lock (_service.Gate)
+        {
+            if (_staleness == Staleness.Fresh && _stale.TicksLeft(now) is >= 0 and var left) due = Math.Min(due, now + left);
+            if (!_meter.HasData || !_registered) due = Math.Min(due, _lastWaitingLog + (long)(WaitingLogInterval.TotalSeconds * Frequency));
+            _publishInline = _registered && _staleness == Staleness.Fresh;
+        }
+        WaitHandle.WaitAny(_waitHandles, due == long.MaxValue ? Timeout.Infinite : (int)Math.Clamp((due - now) * 1000 / Frequency + 1, 0, int.MaxValue));
+        lock (_service.Gate) _publishInline = false;
     }
 
     private ReadOnlySpan<byte> Contiguous(ReadOnlySequence<byte> payload)

@@ -23,21 +23,34 @@ public sealed class RepeatFilter(Log log, TimeSpan window)
     private readonly Lock _gate = new();
     private readonly long _windowTicks = (long)(window.TotalSeconds * TimeProvider.System.TimestampFrequency);
 
-    public void Report(LogLevel level, string message, long now)
+    /// <summary>Writes or counts one occurrence. True when it was written: a new window, see <see cref="NextSummaryDue"/>.</summary>
+    public bool Report(LogLevel level, string message, long now)
     {
-        if (!log.Enabled(level)) return;
+        if (!log.Enabled(level)) return false;
         lock (_gate)
         {
             if (_entries.TryGetValue(message, out var entry) && now - entry.WindowStart < _windowTicks)
             {
                 entry.Repeats++;
-                return;
+                return false;
             }
             if (entry != null) Summarise(message, entry);
             else if (_entries.Count >= MaxEntries) Flush(long.MaxValue);
             _entries[message] = new Entry { WindowStart = now, Level = level };
         }
         log.Write(level, message);
+        return true;
+    }
+
+    /// <summary>When the earliest window ends (the next <see cref="Flush"/> with work to do), or long.MaxValue.</summary>
+    public long NextSummaryDue()
+    {
+        lock (_gate)
+        {
+            long due = long.MaxValue;
+            foreach (var entry in _entries.Values) due = Math.Min(due, entry.WindowStart + _windowTicks);
+            return due;
+        }
     }
 
     /// <summary>Writes the summaries of windows that have ended; called periodically and at shutdown.</summary>

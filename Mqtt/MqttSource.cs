@@ -18,7 +18,10 @@ public sealed class MqttSource(Settings settings, string clientId, Log log, Acti
     private static readonly TimeSpan FirstRetry = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan LastRetry = TimeSpan.FromSeconds(30);
 
-    private readonly IMqttClient _client = new MqttClientFactory().CreateMqttClient();
+    // QoS 0: payloads go to the bridge on the thread that read them (DirectPayloadAdapterFactory); QoS 1 needs MQTTnet's acks.
+    private readonly IMqttClient _client = settings.Qos == 0
+        ? new MqttClientFactory().CreateMqttClient(new DirectPayloadAdapterFactory(onPayload))
+        : new MqttClientFactory().CreateMqttClient();
     private string? _lastProblem;
 
     public async Task RunAsync(CancellationToken cancel)
