@@ -37,6 +37,8 @@ public sealed class BridgeProcess : IDisposable
 
     public bool IsRunning => !_process.HasExited;
 
+    public int Id => _process.Id;
+
     public int ExitCode => _process.ExitCode;
 
     /// <summary>Waits for a log line that matches; false when the deadline passes first.</summary>
