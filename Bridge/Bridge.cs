@@ -21,6 +21,11 @@ namespace MeterBridge.Bridge;
 public sealed partial class Bridge
 {
     private static readonly long Frequency = Stopwatch.Frequency;
+    /// <summary>
+    /// At most 2 000 signals a second. Tmds queues what the bus cannot take yet, without bound: a flood of messages,
+    /// each sent at once, ran the heap out. Closer messages are merged and go out together at the end of the interval.
+    /// </summary>
+    private static readonly long SignalInterval = Frequency / 2000;
     private static readonly TimeSpan WaitingLogInterval = TimeSpan.FromMinutes(1);
 
     private readonly Settings _settings;
@@ -38,6 +43,7 @@ public sealed partial class Bridge
 
     private bool _dirty;
     private bool _publishInline; // under the gate: the publisher thread sleeps, registered and fresh
+    private long _lastSignal;    // under the gate
     private bool _registered;
     private Staleness _staleness;
     private long _lastWaitingLog;
@@ -74,7 +80,7 @@ public sealed partial class Bridge
             {
                 _stale.Accepted(Stopwatch.GetTimestamp());
                 _dirty = true;
-                if (_publishInline)
+                if (_publishInline && Stopwatch.GetTimestamp() - _lastSignal >= SignalInterval)
                 {
                     PublishLocked();
                     return;
@@ -114,10 +120,22 @@ public sealed partial class Bridge
                 lock (_service.Gate) _dirty = true;
             }
             if (!_registered) Register();
-            else Publish();
+            else
+            {
+                WaitForSignalInterval();
+                Publish();
+            }
         }
         _problems.Flush(long.MaxValue);
         return 0;
+    }
+
+    /// <summary>Right after a signal: a millisecond's pause, in which further messages merge into the next one.</summary>
+    private void WaitForSignalInterval()
+    {
+        bool tooSoon;
+        lock (_service.Gate) tooSoon = Stopwatch.GetTimestamp() - _lastSignal < SignalInterval;
+        if (tooSoon) Thread.Sleep(1);
     }
 
     private void Publish()
@@ -134,6 +152,7 @@ public sealed partial class Bridge
         if (_table.Changed.Length == 0) return;
         _table.Set(MeterPaths.UpdateIndex, BusValue.Of((_table[MeterPaths.UpdateIndex].AsInt32 + 1) % 256));
         _service.PublishChanges(); // takes the gate again: Lock is reentrant
+        _lastSignal = Stopwatch.GetTimestamp();
     }
 
     /// <summary>Builds the whole table, then takes the name: clients scan a service the moment it appears.</summary>
