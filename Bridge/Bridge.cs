@@ -12,10 +12,20 @@ namespace MeterBridge.Bridge;
 /// merged state → changed D-Bus values → one ItemsChanged (<see cref="Run"/>). Messages that arrive while a
 /// signal is being sent are merged all the same and go out together in the next one: the newest state wins,
 /// nothing queues, and a Tasmota meter's one-value messages are never lost to coalescing.
+/// <para>
+/// While the publisher thread sleeps with the meter on the bus and fresh, the MQTT thread sends the signal itself:
+/// waking another thread costs far more CPU than the message (README, Performance). Registration, staleness, role
+/// and settings stay on the publisher thread; every signal is sent under the gate, so sends never overlap.
+/// </para>
 /// </summary>
 public sealed partial class Bridge
 {
     private static readonly long Frequency = Stopwatch.Frequency;
+    /// <summary>
+    /// At most 2 000 signals a second. Tmds queues what the bus cannot take yet, without bound: a flood of messages,
+    /// each sent at once, ran the heap out. Closer messages are merged and go out together at the end of the interval.
+    /// </summary>
+    private static readonly long SignalInterval = Frequency / 2000;
     private static readonly TimeSpan WaitingLogInterval = TimeSpan.FromMinutes(1);
 
     private readonly Settings _settings;
@@ -32,6 +42,8 @@ public sealed partial class Bridge
     private byte[] _copy = [];
 
     private bool _dirty;
+    private bool _publishInline; // under the gate: the publisher thread sleeps, registered and fresh
+    private long _lastSignal;    // under the gate
     private bool _registered;
     private Staleness _staleness;
     private long _lastWaitingLog;
@@ -68,12 +80,18 @@ public sealed partial class Bridge
             {
                 _stale.Accepted(Stopwatch.GetTimestamp());
                 _dirty = true;
+                if (_publishInline && Stopwatch.GetTimestamp() - _lastSignal >= SignalInterval)
+                {
+                    PublishLocked();
+                    return;
+                }
             }
         }
         if (verdict.IsAccepted) _wake.Set();
         // Counted per reason and key, not per text: the text quotes the value, which a hostile publisher varies at will.
-        else _problems.Report(LogLevel.Warning, "rejected a message: " + verdict.Describe(_settings.Limits), Stopwatch.GetTimestamp(),
-            kind: $"{verdict.Reason} {verdict.Location} {verdict.Quantity}");
+        else if (_problems.Report(LogLevel.Warning, "rejected a message: " + verdict.Describe(_settings.Limits), Stopwatch.GetTimestamp(),
+                     kind: $"{verdict.Reason} {verdict.Location} {verdict.Quantity}"))
+            _wake.Set(); // a new summary window: the publisher's sleep must end in time to write it
     }
 
     /// <summary>Publisher thread: publishes changes and applies the staleness rules until stopped. Returns the exit code.</summary>
@@ -81,7 +99,7 @@ public sealed partial class Bridge
     {
         while (!_stop.IsCancellationRequested)
         {
-            WaitHandle.WaitAny(_waitHandles, WaitMilliseconds());
+            Sleep();
             if (_stop.IsCancellationRequested) break;
             long now = Stopwatch.GetTimestamp();
             _problems.Flush(now);
@@ -104,24 +122,39 @@ public sealed partial class Bridge
                 lock (_service.Gate) _dirty = true;
             }
             if (!_registered) Register();
-            else Publish();
+            else
+            {
+                WaitForSignalInterval();
+                Publish();
+            }
         }
         _problems.Flush(long.MaxValue);
         return 0;
     }
 
-    /// <summary>Under the gate: the meter's state into the table, then one signal with what changed.</summary>
+    /// <summary>Right after a signal: a millisecond's pause, in which further messages merge into the next one.</summary>
+    private void WaitForSignalInterval()
+    {
+        bool tooSoon;
+        lock (_service.Gate) tooSoon = Stopwatch.GetTimestamp() - _lastSignal < SignalInterval;
+        if (tooSoon) Thread.Sleep(1);
+    }
+
     private void Publish()
     {
-        lock (_service.Gate)
-        {
-            if (!_dirty) return;
-            _dirty = false;
-            _items.Update(_table, _meter.State, _staleness);
-            if (_table.Changed.Length == 0) return;
-            _table.Set(MeterPaths.UpdateIndex, BusValue.Of((_table[MeterPaths.UpdateIndex].AsInt32 + 1) % 256));
-        }
-        _service.PublishChanges();
+        lock (_service.Gate) PublishLocked();
+    }
+
+    /// <summary>Under the gate: the meter's state into the table, then one signal with what changed.</summary>
+    private void PublishLocked()
+    {
+        if (!_dirty) return;
+        _dirty = false;
+        _items.Update(_table, _meter.State, _staleness);
+        if (_table.Changed.Length == 0) return;
+        _table.Set(MeterPaths.UpdateIndex, BusValue.Of((_table[MeterPaths.UpdateIndex].AsInt32 + 1) % 256));
+        _service.PublishChanges(); // takes the gate again: Lock is reentrant
+        _lastSignal = Stopwatch.GetTimestamp();
     }
 
     /// <summary>Builds the whole table, then takes the name: clients scan a service the moment it appears.</summary>
@@ -169,13 +202,22 @@ public sealed partial class Bridge
         _log.Warning($"waiting for data on {_settings.Topic}: not on D-Bus until a message is accepted");
     }
 
-    /// <summary>Sleeps until woken by a message, the staleness deadline, or a periodic check (log summaries, waiting).</summary>
-    private int WaitMilliseconds()
+    /// <summary>
+    /// Sleeps until woken (a message to publish, a setting, a new problem to summarise) or the next deadline:
+    /// staleness, a log summary, the next "waiting for data" line. No deadline, no wake-up: an idle bridge sleeps.
+    /// </summary>
+    private void Sleep()
     {
-        long left;
-        lock (_service.Gate) left = _stale.TicksLeft(Stopwatch.GetTimestamp());
-        int deadline = left < 0 || _staleness != Staleness.Fresh ? 1000 : (int)Math.Min(1000, left * 1000 / Frequency + 1);
-        return deadline;
+        long now = Stopwatch.GetTimestamp();
+        long due = _problems.NextSummaryDue();
+        lock (_service.Gate)
+        {
+            if (_staleness == Staleness.Fresh && _stale.TicksLeft(now) is >= 0 and var left) due = Math.Min(due, now + left);
+            if (!_meter.HasData || !_registered) due = Math.Min(due, _lastWaitingLog + (long)(WaitingLogInterval.TotalSeconds * Frequency));
+            _publishInline = _registered && _staleness == Staleness.Fresh;
+        }
+        WaitHandle.WaitAny(_waitHandles, due == long.MaxValue ? Timeout.Infinite : (int)Math.Clamp((due - now) * 1000 / Frequency + 1, 0, int.MaxValue));
+        lock (_service.Gate) _publishInline = false;
     }
 
     private ReadOnlySpan<byte> Contiguous(ReadOnlySequence<byte> payload)

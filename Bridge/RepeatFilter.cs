@@ -30,10 +30,13 @@ public sealed class RepeatFilter(Log log, TimeSpan window)
     private readonly Lock _gate = new();
     private readonly long _windowTicks = (long)(window.TotalSeconds * TimeProvider.System.TimestampFrequency);
 
-    /// <summary>Writes <paramref name="message"/>, or counts it when a problem of the same <paramref name="kind"/> (default: the same text) was written in this window.</summary>
-    public void Report(LogLevel level, string message, long now, string? kind = null)
+    /// <summary>
+    /// Writes <paramref name="message"/>, or counts it when a problem of the same <paramref name="kind"/> (default: the
+    /// same text) was written in this window. True when it was written: a new window, see <see cref="NextSummaryDue"/>.
+    /// </summary>
+    public bool Report(LogLevel level, string message, long now, string? kind = null)
     {
-        if (!log.Enabled(level)) return;
+        if (!log.Enabled(level)) return false;
         kind ??= message;
         lock (_gate)
         {
@@ -41,13 +44,25 @@ public sealed class RepeatFilter(Log log, TimeSpan window)
             {
                 entry.Repeats++;
                 entry.Varied |= message != entry.Message;
-                return;
+                return false;
             }
             if (entry != null) Summarise(entry);
             else if (_entries.Count >= MaxEntries) Flush(long.MaxValue);
             _entries[kind] = new Entry { WindowStart = now, Level = level, Message = message };
         }
         log.Write(level, message);
+        return true;
+    }
+
+    /// <summary>When the earliest window ends (the next <see cref="Flush"/> with work to do), or long.MaxValue.</summary>
+    public long NextSummaryDue()
+    {
+        lock (_gate)
+        {
+            long due = long.MaxValue;
+            foreach (var entry in _entries.Values) due = Math.Min(due, entry.WindowStart + _windowTicks);
+            return due;
+        }
     }
 
     /// <summary>Writes the summaries of windows that have ended; called periodically and at shutdown.</summary>

@@ -21,12 +21,15 @@ public sealed class MqttSource(Settings settings, string clientId, Log log, Acti
     // costs nothing measurable, so a longer cap would only make the meter come back later.
     private static readonly TimeSpan LastRetry = TimeSpan.FromSeconds(3);
 
-    private readonly IMqttClient _client = new MqttClientFactory().CreateMqttClient();
+    // The keep-alive and QoS 0 payloads are handled under MQTTnet's client (BridgeChannelFactory); QoS 1 needs MQTTnet's acks.
+    private readonly IMqttClient _client = new MqttClientFactory().CreateMqttClient(
+        new BridgeChannelFactory(TimeSpan.FromSeconds(settings.Keepalive), settings.Qos == 0 ? onPayload : null));
     private string? _lastProblem;
 
     public async Task RunAsync(CancellationToken cancel)
     {
         var options = BrokerOptions.Build(settings, clientId);
+        options.KeepAlivePeriod = TimeSpan.Zero; // BridgeChannelFactory keeps the connection alive
         _client.ApplicationMessageReceivedAsync += args =>
         {
             onPayload(args.ApplicationMessage.Payload);

@@ -55,6 +55,18 @@ public sealed class Mosquitto : IDisposable
         process.WaitForExit(5000);
     }
 
+    /// <summary>SIGSTOP: the connection stays open, nothing answers (a hung broker or a cut cable). <see cref="Thaw"/> undoes it.</summary>
+    public void Freeze() => Signal("-STOP");
+
+    public void Thaw() => Signal("-CONT");
+
+    private void Signal(string signal)
+    {
+        if (_process is not { HasExited: false } process) throw new InvalidOperationException("mosquitto is not running");
+        var kill = Tool.Run("kill", signal, process.Id.ToString());
+        if (kill.ExitCode != 0) throw new InvalidOperationException($"kill {signal} failed: {kill}");
+    }
+
     /// <summary>Publishes with mosquitto_pub: a client nobody here wrote.</summary>
     public void Publish(string topic, string payload, params string[] extra)
     {
