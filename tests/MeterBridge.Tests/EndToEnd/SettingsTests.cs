@@ -29,10 +29,7 @@ public sealed class SettingsTests
             ["/Settings/Devices/cgwacs_ttyUSB0_mb1/ClassAndVrmInstance"] = "grid:40",
             ["/Settings/Devices/other/ClassAndVrmInstance"] = "grid:41",
         });
-        var bridge = rig.StartBridge();
-        rig.Publish("""{"grid":{"power":250.0}}""");
-
-        rig.WaitForValue("/Ac/Power", "(<250.0>,)", bridge: bridge);
+        var bridge = StartOnTheBus(rig, 250.0);
         rig.AssertValue("/DeviceInstance", "(<42>,)");
         rig.AssertValue("/Serial", "(<'mqtt_40'>,)");
         Assert.Equal("grid:42", settings.Get(ClassAndVrmInstance));
@@ -48,9 +45,8 @@ public sealed class SettingsTests
     {
         using var rig = new Rig();
         using var settings = new TestSettingsService(rig.Bus.Address);
-        var bridge = rig.StartBridge();
-        rig.Publish("""{"grid":{"power":250.0}}""");
-        rig.WaitForValue("/DeviceInstance", "(<40>,)", bridge: bridge);
+        var bridge = StartOnTheBus(rig, 250.0);
+        rig.AssertValue("/DeviceInstance", "(<40>,)");
 
         Assert.Equal("(0,)", rig.Call(Settings, ClassAndVrmInstance, "SetValue", "<'grid:47'>").Stdout.Trim());
         rig.WaitForValue("/DeviceInstance", "(<47>,)", Follow, bridge);
@@ -69,9 +65,8 @@ public sealed class SettingsTests
     {
         using var rig = new Rig();
         using var settings = new TestSettingsService(rig.Bus.Address);
-        var bridge = rig.StartBridge();
-        rig.Publish("""{"grid":{"power":250.0}}""");
-        rig.WaitForValue("/CustomName", "(<'MQTT Grid'>,)", bridge: bridge);
+        var bridge = StartOnTheBus(rig, 250.0);
+        rig.AssertValue("/CustomName", "(<'MQTT Grid'>,)");
 
         Assert.Equal("(0,)", rig.Call(rig.Service, "/CustomName", "SetValue", "<'Shed'>").Stdout.Trim());
         rig.AssertValue("/CustomName", "(<'Shed'>,)");
@@ -86,9 +81,7 @@ public sealed class SettingsTests
     {
         using var rig = new Rig();
         using var settings = new TestSettingsService(rig.Bus.Address);
-        var bridge = rig.StartBridge();
-        rig.Publish("""{"grid":{"power":321.0}}""");
-        rig.WaitForValue("/Ac/Power", "(<321.0>,)", bridge: bridge);
+        var bridge = StartOnTheBus(rig, 321.0);
 
         Assert.Equal("(0,)", rig.Call(Settings, ClassAndVrmInstance, "SetValue", "<'acload:40'>").Stdout.Trim());
         rig.WaitForValue("/Role", "(<'acload'>,)", Reregister, bridge, AcLoad);
@@ -117,9 +110,7 @@ public sealed class SettingsTests
     {
         using var rig = new Rig();
         using var settings = new TestSettingsService(rig.Bus.Address);
-        var bridge = rig.StartBridge();
-        rig.Publish("""{"grid":{"power":321.0}}""");
-        rig.WaitForValue("/Ac/Power", "(<321.0>,)", bridge: bridge);
+        var bridge = StartOnTheBus(rig, 321.0);
 
         Assert.Equal("(0,)", rig.Call(rig.Service, "/Role", "SetValue", "<'heatpump'>").Stdout.Trim());
         rig.WaitForValue("/Role", "(<'heatpump'>,)", Reregister, bridge, "com.victronenergy.heatpump.mqtt_heatpump_40");
@@ -131,9 +122,8 @@ public sealed class SettingsTests
     public void A_settings_service_that_appears_later_is_adopted()
     {
         using var rig = new Rig();
-        var bridge = rig.StartBridge();
-        rig.Publish("""{"grid":{"power":250.0}}""");
-        rig.WaitForValue("/DeviceInstance", "(<40>,)", bridge: bridge);
+        var bridge = StartOnTheBus(rig, 250.0);
+        rig.AssertValue("/DeviceInstance", "(<40>,)");
         Assert.Contains(bridge.Lines, line => line.Contains("no com.victronenergy.settings on D-Bus"));
 
         // What an earlier run on this GX stored: this meter is an AC load with VRM instance 45 and a name.
@@ -155,15 +145,23 @@ public sealed class SettingsTests
     {
         using var rig = new Rig();
         using var settings = new TestSettingsService(rig.Bus.Address);
-        var bridge = rig.StartBridge();
-        rig.Publish("""{"grid":{"power":250.0}}""");
-        rig.WaitForValue("/DeviceInstance", "(<40>,)", bridge: bridge);
+        var bridge = StartOnTheBus(rig, 250.0);
 
         Assert.Equal("(0,)", rig.Call(Settings, ClassAndVrmInstance, "SetValue", "<'toaster:3'>").Stdout.Trim());
         Assert.True(bridge.WaitForLine("ignored a setting: /Settings/Devices/mqtt_40/ClassAndVrmInstance = 'toaster:3'", Follow), bridge.Log);
         rig.AssertValue("/DeviceInstance", "(<40>,)");
         rig.AssertValue("/Role", "(<'grid'>,)");
         Assert.True(bridge.IsRunning);
+    }
+
+    /// <summary>The bridge, with one message published and its power on D-Bus: the meter is registered and has read its settings.</summary>
+    private static BridgeProcess StartOnTheBus(Rig rig, double power)
+    {
+        var bridge = rig.StartBridge();
+        string value = power.ToString("0.0", System.Globalization.CultureInfo.InvariantCulture);
+        rig.Publish("{\"grid\":{\"power\":" + value + "}}");
+        rig.WaitForValue("/Ac/Power", $"(<{value}>,)", bridge: bridge);
+        return bridge;
     }
 
     private static void WaitForSetting(Rig rig, string path, string expected, BridgeProcess bridge)
