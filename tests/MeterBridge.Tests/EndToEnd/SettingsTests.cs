@@ -119,6 +119,23 @@ public sealed class SettingsTests
     }
 
     [Fact]
+    public void A_role_whose_instance_is_taken_gets_the_next_free_one_from_the_settings_service()
+    {
+        using var rig = new Rig();
+        // An AC load meter of Victron's own already is acload:40.
+        using var settings = new TestSettingsService(rig.Bus.Address, new Dictionary<string, object>
+        {
+            ["/Settings/Devices/cgwacs_ttyUSB0_mb2/ClassAndVrmInstance"] = "acload:40",
+        });
+        var bridge = StartOnTheBus(rig, 321.0);
+
+        Assert.Equal("(0,)", rig.Call(rig.Service, "/Role", "SetValue", "<'acload'>").Stdout.Trim());
+        rig.WaitForValue("/DeviceInstance", "(<41>,)", Reregister, bridge, AcLoad);
+        Assert.Equal("acload:41", settings.Get(ClassAndVrmInstance));
+        Assert.Equal("acload:40", settings.Get("/Settings/Devices/cgwacs_ttyUSB0_mb2/ClassAndVrmInstance"));
+    }
+
+    [Fact]
     public void A_settings_service_that_appears_later_is_adopted()
     {
         using var rig = new Rig();

@@ -6,8 +6,8 @@ namespace MeterBridge.Tests.Infrastructure;
 /// <summary>
 /// A stand-in for Victron's localsettings on a test bus: owns <c>com.victronenergy.settings</c>, answers AddSettings
 /// (<c>aa{sv} → aa{sv}</c>) on <c>/</c>, and is a BusItem on every setting path (GetValue, GetText, SetValue, which sends
-/// PropertiesChanged when the value changes). Its allocation rule is localsettings': a new ClassAndVrmInstance gets the
-/// first instance from its default up whose <c>&lt;class&gt;:N</c> no other device holds.
+/// PropertiesChanged when the value changes). Its allocation rule is localsettings': a ClassAndVrmInstance, new or
+/// written, gets the first instance from the one asked for up whose <c>&lt;class&gt;:N</c> no other device holds.
 /// Values are int, double or string, like the settings themselves.
 /// </summary>
 public sealed class TestSettingsService : IDisposable
@@ -82,21 +82,26 @@ public sealed class TestSettingsService : IDisposable
     private void SetValue(MethodContext context, string path, object old)
     {
         object? value = FromVariant(context.Request.GetBodyReader().ReadVariantValue());
-        object? converted = (old, value) switch
-        {
-            (string, string text) => text,
-            (int, int number) => number,
-            (double, int number) => (double)number,
-            (double, double number) => number,
-            _ => null,
-        };
-        if (converted is null) { Reply(context, "i", (ref MessageWriter writer) => writer.WriteInt32(-1)); return; }
-        bool changed;
+        object? converted;
+        bool changed = false;
         lock (_gate)
         {
-            changed = !Equals(_values[path], converted);
-            _values[path] = converted;
+            converted = (old, value) switch
+            {
+                (string, string text) when IsClassAndVrmInstance(path) => FreeInstance(path, text),
+                (string, string text) => text,
+                (int, int number) => number,
+                (double, int number) => (double)number,
+                (double, double number) => number,
+                _ => null,
+            };
+            if (converted is not null)
+            {
+                changed = !Equals(_values[path], converted);
+                _values[path] = converted;
+            }
         }
+        if (converted is null) { Reply(context, "i", (ref MessageWriter writer) => writer.WriteInt32(-1)); return; }
         Reply(context, "i", (ref MessageWriter writer) => writer.WriteInt32(0));
         if (changed) SendPropertiesChanged(context.Connection, path, converted);
     }
@@ -123,7 +128,7 @@ public sealed class TestSettingsService : IDisposable
             {
                 if (!_values.TryGetValue(path, out object? held))
                 {
-                    held = path.EndsWith("/ClassAndVrmInstance", StringComparison.Ordinal) ? FreeInstance((string)fallback!) : fallback!;
+                    held = (IsClassAndVrmInstance(path) ? FreeInstance(path, (string)fallback!) : fallback)!;
                     _values[path] = held;
                 }
                 added.Add((path, held));
@@ -150,12 +155,15 @@ public sealed class TestSettingsService : IDisposable
         });
     }
 
-    /// <summary>"grid:40" while another device holds grid:40 becomes grid:41, and so on.</summary>
-    private string FreeInstance(string wanted)
+    private static bool IsClassAndVrmInstance(string path) => path.EndsWith("/ClassAndVrmInstance", StringComparison.Ordinal);
+
+    /// <summary>"grid:40" while another device holds grid:40 becomes grid:41, and so on; null when not class:number. Under the gate.</summary>
+    private string? FreeInstance(string path, string wanted)
     {
-        string deviceClass = wanted[..wanted.IndexOf(':')];
-        int instance = int.Parse(wanted[(wanted.IndexOf(':') + 1)..], CultureInfo.InvariantCulture);
-        var taken = _values.Where(v => v.Key.EndsWith("/ClassAndVrmInstance", StringComparison.Ordinal)).Select(v => v.Value as string).ToHashSet();
+        string[] parts = wanted.Split(':');
+        if (parts.Length != 2 || !int.TryParse(parts[1], CultureInfo.InvariantCulture, out int instance)) return null;
+        string deviceClass = parts[0];
+        var taken = _values.Where(v => IsClassAndVrmInstance(v.Key) && v.Key != path).Select(v => v.Value as string).ToHashSet();
         while (taken.Contains($"{deviceClass}:{instance}")) instance++;
         return $"{deviceClass}:{instance}";
     }
