@@ -36,15 +36,10 @@ const string service = "com.victronenergy.grid.mqtt_grid_77";
 double frequency = Stopwatch.Frequency;
 double Ms(long ticks) => ticks * 1000.0 / frequency;
 
-string folder = Directory.CreateTempSubdirectory("meterbridge-bench.").FullName;
-Process? bridge = null;
-try
+using (var rig = await BenchRig.StartAsync("bench", service))
 {
-    using var bus = new PrivateBus(folder);
-    using var broker = new PrivateBroker(folder);
-    using var recorder = await SignalRecorder.StartAsync(bus.Address, service);
-    using var mqtt = new MqttClientFactory().CreateMqttClient();
-    await mqtt.ConnectAsync(new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", broker.Port).WithClientId("bench").Build());
+    var recorder = rig.Recorder;
+    var mqtt = rig.Publisher;
 
     // A retained first message, so the bridge registers as soon as it has subscribed: the start time is
     // spawn → connect → subscribe → first message → name on the bus, with nothing of ours in between.
@@ -52,8 +47,7 @@ try
         .WithRetainFlag().WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build());
 
     long spawned = Stopwatch.GetTimestamp();
-    bridge = Processes.Start(binary, "--dbus-address", bus.Address, "--broker-address", "127.0.0.1", "--broker-port",
-        broker.Port.ToString(), "--topic", topic, "--device-instance", "77", "--timeout", "0");
+    var bridge = rig.StartBridge(binary, topic, 77, "--timeout", "0");
     Processes.WaitUntil(() => recorder.NameOwnedAt != 0 || bridge.HasExited, "the bridge did not take its name");
     if (bridge.HasExited) throw new InvalidOperationException("the bridge exited: " + Processes.LastLines(bridge));
     double startMs = Ms(recorder.NameOwnedAt - spawned);
@@ -133,11 +127,6 @@ try
             Percentile(latencies, 0.50), Percentile(latencies, 0.90), Percentile(latencies, 0.99), latencies.Length > 0 ? latencies[^1] : double.NaN,
             newestAge, cpuStatUsed / count, cpuSchedUsed / count, rss, peak);
     }
-}
-finally
-{
-    if (bridge is not null) Processes.Stop(bridge);
-    try { Directory.Delete(folder, recursive: true); } catch (IOException) { }
 }
 
 static double Percentile(double[] sorted, double q) =>

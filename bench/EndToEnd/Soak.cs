@@ -30,100 +30,86 @@ public static class Soak
     {
         const string topic = "bench/soak";
         const string service = "com.victronenergy.grid.mqtt_grid_78";
-        string folder = Directory.CreateTempSubdirectory("meterbridge-soak.").FullName;
-        Process? bridge = null;
-        try
+        using var rig = await BenchRig.StartAsync("soak", service);
+        var recorder = rig.Recorder;
+        var mqtt = rig.Publisher;
+        var bridge = rig.StartBridge(binary, topic, 78);
+        Processes.WaitUntil(() => Processes.LastLines(bridge).Contains("subscribed to") || bridge.HasExited, "the bridge did not subscribe");
+        var meter = new ProcessMeter(bridge.Id);
+        double cpuBefore = meter.CpuMicrosecondsFromStat();
+
+        var samples = new List<Sample>();
+        long sent = 0;
+        double frequency = Stopwatch.Frequency;
+        long start = Stopwatch.GetTimestamp();
+        long end = start + (long)(minutes * 60 * frequency);
+        long nextSample = start;
+        Console.WriteLine($"soak: {minutes} min at {Rate}/s, RSS every {SampleEvery.TotalSeconds:0} s");
+        while (Stopwatch.GetTimestamp() < end)
         {
-            using var bus = new PrivateBus(folder);
-            using var broker = new PrivateBroker(folder);
-            using var recorder = await SignalRecorder.StartAsync(bus.Address, service);
-            using var mqtt = new MqttClientFactory().CreateMqttClient();
-            await mqtt.ConnectAsync(new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", broker.Port).WithClientId("soak").Build());
-
-            bridge = Processes.Start(binary, "--dbus-address", bus.Address, "--broker-address", "127.0.0.1", "--broker-port",
-                broker.Port.ToString(), "--topic", topic, "--device-instance", "78");
-            Processes.WaitUntil(() => Processes.LastLines(bridge).Contains("subscribed to") || bridge.HasExited, "the bridge did not subscribe");
-            var meter = new ProcessMeter(bridge.Id);
-            double cpuBefore = meter.CpuMicrosecondsFromStat();
-
-            var samples = new List<Sample>();
-            long sent = 0;
-            double frequency = Stopwatch.Frequency;
-            long start = Stopwatch.GetTimestamp();
-            long end = start + (long)(minutes * 60 * frequency);
-            long nextSample = start;
-            Console.WriteLine($"soak: {minutes} min at {Rate}/s, RSS every {SampleEvery.TotalSeconds:0} s");
-            while (Stopwatch.GetTimestamp() < end)
+            long now = Stopwatch.GetTimestamp();
+            if (now >= nextSample)
             {
-                long now = Stopwatch.GetTimestamp();
-                if (now >= nextSample)
-                {
-                    if (bridge.HasExited) throw new InvalidOperationException("the bridge exited: " + Processes.LastLines(bridge));
-                    var (rss, peak) = meter.Memory();
-                    samples.Add(new Sample((now - start) / frequency, rss, peak));
-                    nextSample += (long)(SampleEvery.TotalSeconds * frequency);
-                    if (samples.Count % 6 == 1) Console.WriteLine($"  {(now - start) / frequency / 60,5:0.0} min  RSS {rss} KiB  VmHWM {peak} KiB  sent {sent}");
-                }
-                long due = start + (long)(sent * frequency / Rate);
-                if (now < due) { Thread.Sleep(TimeSpan.FromTicks(Math.Min((due - now) * TimeSpan.TicksPerSecond / Stopwatch.Frequency, TimeSpan.TicksPerSecond))); continue; }
-                await mqtt.PublishAsync(new MqttApplicationMessageBuilder().WithTopic(topic).WithPayload(Payload(sent)).Build());
-                sent++;
+                if (bridge.HasExited) throw new InvalidOperationException("the bridge exited: " + Processes.LastLines(bridge));
+                var (rss, peak) = meter.Memory();
+                samples.Add(new Sample((now - start) / frequency, rss, peak));
+                nextSample += (long)(SampleEvery.TotalSeconds * frequency);
+                if (samples.Count % 6 == 1) Console.WriteLine($"  {(now - start) / frequency / 60,5:0.0} min  RSS {rss} KiB  VmHWM {peak} KiB  sent {sent}");
             }
-            var (lastRss, lastPeak) = meter.Memory();
-            samples.Add(new Sample(minutes * 60, lastRss, lastPeak));
-            double cpuUsed = meter.CpuMicrosecondsFromStat() - cpuBefore;
-
-            // The last message's power on the bus proves the bridge kept up to the end.
-            double lastPower = sent - 1;
-            Processes.WaitUntil(() => recorder.Since(0).Exists(s => s.Power == lastPower), "the last value never reached D-Bus");
-            if (bridge.HasExited) throw new InvalidOperationException("the bridge exited: " + Processes.LastLines(bridge));
-
-            var table = Minutes(samples);
-            double warmUp = Math.Min(2, minutes / 5), window = Math.Min(10, (minutes - warmUp) / 2);
-            long firstMax = samples.Where(s => s.Seconds >= warmUp * 60 && s.Seconds <= (warmUp + window) * 60).Max(s => s.RssKiB);
-            long lastMax = samples.Where(s => s.Seconds >= (minutes - window) * 60).Max(s => s.RssKiB);
-            long growth = lastMax - firstMax;
-            bool flat = growth <= FlatBoundKiB;
-
-            Console.WriteLine();
-            Console.WriteLine("| minute | RSS min MiB | RSS max MiB | VmHWM MiB |");
-            Console.WriteLine("|---:|---:|---:|---:|");
-            foreach (var m in table) Console.WriteLine($"| {m.Index} | {MiB(m.RssMinKiB)} | {MiB(m.RssMaxKiB)} | {MiB(m.PeakKiB)} |");
-            Console.WriteLine();
-            Console.WriteLine($"sent {sent} messages, {cpuUsed / sent:0.0} µs CPU per message, {recorder.Count} ItemsChanged signals");
-            Console.WriteLine($"flat curve: max RSS of the last {window:0.#} min {MiB(lastMax)} MiB − of minutes {warmUp:0.#}–{warmUp + window:0.#} {MiB(firstMax)} MiB " +
-                $"= {growth} KiB (bound {FlatBoundKiB} KiB): {(flat ? "PASS" : "FAIL")}");
-
-            string json = Path.Combine(root, "bench/results/soak.json");
-            Directory.CreateDirectory(Path.GetDirectoryName(json)!);
-            File.WriteAllText(json, JsonSerializer.Serialize(new
-            {
-                Date = DateTime.UtcNow.ToString("o"),
-                Machine = $"{Environment.ProcessorCount} cores, {Environment.OSVersion}",
-                Minutes = minutes,
-                Rate,
-                Sent = sent,
-                Signals = recorder.Count,
-                CpuMicrosecondsPerMessage = cpuUsed / sent,
-                WarmUpMinutes = warmUp,
-                WindowMinutes = window,
-                FirstWindowMaxRssKiB = firstMax,
-                LastWindowMaxRssKiB = lastMax,
-                GrowthKiB = growth,
-                FlatBoundKiB,
-                Flat = flat,
-                PeakRssKiB = lastPeak,
-                MinutesTable = table,
-                Samples = samples,
-            }, new JsonSerializerOptions { WriteIndented = true }));
-            Console.WriteLine($"JSON: {Path.GetRelativePath(root, json)}");
-            return flat ? 0 : 1;
+            long due = start + (long)(sent * frequency / Rate);
+            if (now < due) { Thread.Sleep(TimeSpan.FromTicks(Math.Min((due - now) * TimeSpan.TicksPerSecond / Stopwatch.Frequency, TimeSpan.TicksPerSecond))); continue; }
+            await mqtt.PublishAsync(new MqttApplicationMessageBuilder().WithTopic(topic).WithPayload(Payload(sent)).Build());
+            sent++;
         }
-        finally
+        var (lastRss, lastPeak) = meter.Memory();
+        samples.Add(new Sample(minutes * 60, lastRss, lastPeak));
+        double cpuUsed = meter.CpuMicrosecondsFromStat() - cpuBefore;
+
+        // The last message's power on the bus proves the bridge kept up to the end.
+        double lastPower = sent - 1;
+        Processes.WaitUntil(() => recorder.Since(0).Exists(s => s.Power == lastPower), "the last value never reached D-Bus");
+        if (bridge.HasExited) throw new InvalidOperationException("the bridge exited: " + Processes.LastLines(bridge));
+
+        var table = Minutes(samples);
+        double warmUp = Math.Min(2, minutes / 5), window = Math.Min(10, (minutes - warmUp) / 2);
+        long firstMax = samples.Where(s => s.Seconds >= warmUp * 60 && s.Seconds <= (warmUp + window) * 60).Max(s => s.RssKiB);
+        long lastMax = samples.Where(s => s.Seconds >= (minutes - window) * 60).Max(s => s.RssKiB);
+        long growth = lastMax - firstMax;
+        bool flat = growth <= FlatBoundKiB;
+
+        Console.WriteLine();
+        Console.WriteLine("| minute | RSS min MiB | RSS max MiB | VmHWM MiB |");
+        Console.WriteLine("|---:|---:|---:|---:|");
+        foreach (var m in table) Console.WriteLine($"| {m.Index} | {MiB(m.RssMinKiB)} | {MiB(m.RssMaxKiB)} | {MiB(m.PeakKiB)} |");
+        Console.WriteLine();
+        Console.WriteLine($"sent {sent} messages, {cpuUsed / sent:0.0} µs CPU per message, {recorder.Count} ItemsChanged signals");
+        Console.WriteLine($"flat curve: max RSS of the last {window:0.#} min {MiB(lastMax)} MiB − of minutes {warmUp:0.#}–{warmUp + window:0.#} {MiB(firstMax)} MiB " +
+            $"= {growth} KiB (bound {FlatBoundKiB} KiB): {(flat ? "PASS" : "FAIL")}");
+
+        string json = Path.Combine(root, "bench/results/soak.json");
+        Directory.CreateDirectory(Path.GetDirectoryName(json)!);
+        File.WriteAllText(json, JsonSerializer.Serialize(new
         {
-            if (bridge is not null) Processes.Stop(bridge);
-            try { Directory.Delete(folder, recursive: true); } catch (IOException) { }
-        }
+            Date = DateTime.UtcNow.ToString("o"),
+            Machine = $"{Environment.ProcessorCount} cores, {Environment.OSVersion}",
+            Minutes = minutes,
+            Rate,
+            Sent = sent,
+            Signals = recorder.Count,
+            CpuMicrosecondsPerMessage = cpuUsed / sent,
+            WarmUpMinutes = warmUp,
+            WindowMinutes = window,
+            FirstWindowMaxRssKiB = firstMax,
+            LastWindowMaxRssKiB = lastMax,
+            GrowthKiB = growth,
+            FlatBoundKiB,
+            Flat = flat,
+            PeakRssKiB = lastPeak,
+            MinutesTable = table,
+            Samples = samples,
+        }, new JsonSerializerOptions { WriteIndented = true }));
+        Console.WriteLine($"JSON: {Path.GetRelativePath(root, json)}");
+        return flat ? 0 : 1;
     }
 
     /// <summary>A full payload (every key, total and three phases) whose values all change with the counter.</summary>

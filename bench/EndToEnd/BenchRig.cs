@@ -1,0 +1,57 @@
+using System.Diagnostics;
+using MQTTnet;
+
+namespace MeterBridge.Bench.EndToEnd;
+
+/// <summary>
+/// One benchmark setup: a private dbus-daemon and Mosquitto in a temp folder, a D-Bus client recording the meter's
+/// signals, an MQTT publisher, and the bridge process between them. Dispose stops it all and removes the folder.
+/// </summary>
+public sealed class BenchRig : IDisposable
+{
+    private readonly string _folder;
+    private readonly PrivateBus _bus;
+    private readonly PrivateBroker _broker;
+    private Process? _bridge;
+
+    private BenchRig(string folder, PrivateBus bus, PrivateBroker broker, SignalRecorder recorder, IMqttClient publisher)
+    {
+        _folder = folder;
+        _bus = bus;
+        _broker = broker;
+        Recorder = recorder;
+        Publisher = publisher;
+    }
+
+    public SignalRecorder Recorder { get; }
+    public IMqttClient Publisher { get; }
+    public Process Bridge => _bridge ?? throw new InvalidOperationException("the bridge is not started");
+
+    /// <param name="name">Names the temp folder and the publisher's client id.</param>
+    /// <param name="service">The meter's D-Bus name, whose signals are recorded.</param>
+    public static async Task<BenchRig> StartAsync(string name, string service)
+    {
+        string folder = Directory.CreateTempSubdirectory($"meterbridge-{name}.").FullName;
+        var bus = new PrivateBus(folder);
+        var broker = new PrivateBroker(folder);
+        var recorder = await SignalRecorder.StartAsync(bus.Address, service);
+        var publisher = new MqttClientFactory().CreateMqttClient();
+        await publisher.ConnectAsync(new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", broker.Port).WithClientId(name).Build());
+        return new BenchRig(folder, bus, broker, recorder, publisher);
+    }
+
+    /// <summary>Spawns the binary on the private bus and broker; returns at once.</summary>
+    public Process StartBridge(string binary, string topic, int deviceInstance, params string[] extra) =>
+        _bridge = Processes.Start(binary, ["--dbus-address", _bus.Address, "--broker-address", "127.0.0.1", "--broker-port",
+            _broker.Port.ToString(), "--topic", topic, "--device-instance", deviceInstance.ToString(), .. extra]);
+
+    public void Dispose()
+    {
+        if (_bridge is not null) Processes.Stop(_bridge);
+        Publisher.Dispose();
+        Recorder.Dispose();
+        _broker.Dispose();
+        _bus.Dispose();
+        try { Directory.Delete(_folder, recursive: true); } catch (IOException) { }
+    }
+}
