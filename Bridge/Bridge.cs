@@ -78,9 +78,10 @@ public sealed partial class Bridge
                 : _meter.Apply(payload.IsSingleSegment ? payload.FirstSpan : Contiguous(payload));
             if (verdict.IsAccepted)
             {
-                _stale.Accepted(Stopwatch.GetTimestamp());
+                long now = Stopwatch.GetTimestamp();
+                _stale.Accepted(now);
                 _dirty = true;
-                if (_publishInline && Stopwatch.GetTimestamp() - _lastSignal >= SignalInterval)
+                if (_publishInline && now - _lastSignal >= SignalInterval)
                 {
                     PublishLocked();
                     return;
