@@ -6,12 +6,14 @@ cd "$(dirname "$0")/.."
 results=$(mktemp -d)
 status=0
 dotnet test tests/MeterBridge.Tests -c Release --nologo --logger "trx;LogFileName=results.trx" --results-directory "$results" "$@" || status=$?
-# One plain closing line for CI: "N passed, N failed".
+# One plain closing line for CI: "N passed, N failed, N skipped" (a skipped test is never counted as passed).
 trx=$(find "$results" -name '*.trx' | head -1)
 if [ -n "$trx" ]; then
   passed=$(grep -o 'passed="[0-9]*"' "$trx" | head -1 | grep -o '[0-9]*')
   failed=$(grep -o 'failed="[0-9]*"' "$trx" | head -1 | grep -o '[0-9]*')
-  echo "tests: ${passed:-0} passed, ${failed:-0} failed"
+  skipped=$(grep -o 'notExecuted="[0-9]*"' "$trx" | head -1 | grep -o '[0-9]*')
+  grep -o '<UnitTestResult [^>]*outcome="NotExecuted"' "$trx" | grep -o 'testName="[^"]*"' | sed 's/^/skipped: /' || true
+  echo "tests: ${passed:-0} passed, ${failed:-0} failed, ${skipped:-0} skipped"
 fi
 rm -rf "$results"
 exit $status

@@ -7,7 +7,7 @@ namespace MeterBridge.Tests.EndToEnd;
 /// <summary>
 /// Payloads a broken or malicious publisher could send, generated from a seed (the same corpus on every run):
 /// invalid UTF-8, binary noise, 1 MB payloads, 100 000-deep nesting, numbers out of range, duplicate keys,
-/// every JSON type at every known key, and random mutations of every payload of shared/vectors/payloads.json.
+/// every JSON type at every known key, and random mutations of every payload of tests/vectors/payloads.json.
 /// </summary>
 public static class HostileCorpus
 {

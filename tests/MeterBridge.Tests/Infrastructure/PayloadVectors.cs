@@ -3,7 +3,7 @@ using System.Text.Json;
 
 namespace MeterBridge.Tests.Infrastructure;
 
-/// <summary>shared/vectors/payloads.json, read at test time: the cases, and the check of one expected path value.</summary>
+/// <summary>tests/vectors/payloads.json (the repository's copy), read at test time: the cases, and the check of one expected path value.</summary>
 public static class PayloadVectors
 {
     public sealed record Step(string Payload, bool? Accepted, IReadOnlyDictionary<string, JsonElement> Expect);
@@ -44,7 +44,7 @@ public static class PayloadVectors
 
     private static List<Case> Load()
     {
-        using var doc = JsonDocument.Parse(File.ReadAllText(RepoPaths.Vectors));
+        using var doc = JsonDocument.Parse(File.ReadAllText(RepoPaths.PayloadVectors));
         var cases = new List<Case>();
         foreach (var c in doc.RootElement.GetProperty("cases").EnumerateArray())
         {

@@ -1,16 +1,24 @@
 namespace MeterBridge.Tests.Infrastructure;
 
-/// <summary>Where the repository, the shared specs and the published binary are, wherever the tests run from.</summary>
+/// <summary>Where the repository, its test vectors and the published binary are, wherever the tests run from.</summary>
 public static class RepoPaths
 {
     public static string Root { get; } = FindRoot();
 
-    /// <summary>shared/ lies beside the repository (in CI: a copy beside the clone). MB_SHARED overrides.</summary>
-    public static string Shared => Environment.GetEnvironmentVariable("MB_SHARED") is { Length: > 0 } shared
-        ? shared
-        : Path.GetFullPath(Path.Combine(Root, "..", "shared"));
+    /// <summary>The repository's own copies of the vectors: a clone needs nothing beside it.</summary>
+    public static string VectorsDir => Path.Combine(Root, "tests", "vectors");
 
-    public static string Vectors => Path.Combine(Shared, "vectors", "payloads.json");
+    public static string PayloadVectors => Path.Combine(VectorsDir, "payloads.json");
+
+    public static string SourceVectors => Path.Combine(VectorsDir, "sources.json");
+
+    /// <summary>
+    /// Where the project's upstream vectors lie on our own machines and in CI (a folder shared/ beside the clone);
+    /// only <c>VectorCopyTests</c> looks there, to notice when a copy falls behind. MB_SHARED overrides.
+    /// </summary>
+    public static string UpstreamVectorsDir => Path.Combine(
+        Environment.GetEnvironmentVariable("MB_SHARED") is { Length: > 0 } shared ? shared : Path.Combine(Root, "..", "shared"),
+        "vectors");
 
     private static string FindRoot()
     {

@@ -7,7 +7,7 @@ using Xunit;
 
 namespace MeterBridge.Tests.Meter;
 
-/// <summary>Every case of shared/vectors/payloads.json through the pure core: meter, derive, path table.</summary>
+/// <summary>Every case of tests/vectors/payloads.json through the pure core: meter, derive, path table.</summary>
 public class PayloadVectorTests
 {
     [Fact]
