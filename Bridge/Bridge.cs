@@ -67,7 +67,8 @@ public sealed partial class Bridge
     }
 
     /// <summary>MQTT thread: decode and merge one payload. Allocation-free for a good payload.</summary>
-    public void OnPayload(ReadOnlySequence<byte> payload)
+    /// <param name="topic">The topic it came on (a mapped source reads it; the seed format does not).</param>
+    public void OnPayload(string topic, ReadOnlySequence<byte> payload)
     {
         Verdict verdict;
         lock (_service.Gate)

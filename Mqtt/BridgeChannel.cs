@@ -25,14 +25,14 @@ namespace MeterBridge.Mqtt;
 /// </summary>
 /// <param name="keepAlive">As configured; MQTTnet's options must say zero. Zero: no keep-alive.</param>
 /// <param name="onPayload">Takes QoS 0 payloads; null: every PUBLISH goes to MQTTnet.</param>
-public sealed class BridgeChannelFactory(TimeSpan keepAlive, Action<ReadOnlySequence<byte>>? onPayload) : IMqttClientAdapterFactory
+public sealed class BridgeChannelFactory(TimeSpan keepAlive, Action<string, ReadOnlySequence<byte>>? onPayload) : IMqttClientAdapterFactory
 {
     private readonly MqttClientAdapterFactory _inner = new();
 
     public IMqttChannelAdapter CreateClientAdapter(MqttClientOptions options, MqttPacketInspector packetInspector, IMqttNetLogger logger) =>
         new BridgeChannel(_inner.CreateClientAdapter(options, packetInspector, logger), keepAlive, onPayload);
 
-    private sealed class BridgeChannel(IMqttChannelAdapter inner, TimeSpan keepAlive, Action<ReadOnlySequence<byte>>? onPayload) : IMqttChannelAdapter
+    private sealed class BridgeChannel(IMqttChannelAdapter inner, TimeSpan keepAlive, Action<string, ReadOnlySequence<byte>>? onPayload) : IMqttChannelAdapter
     {
         private Timer? _keepAliveTimer;
         private long _lastSent = Environment.TickCount64;
@@ -51,7 +51,7 @@ public sealed class BridgeChannelFactory(TimeSpan keepAlive, Action<ReadOnlySequ
                 switch (packet)
                 {
                     case MqttPublishPacket { QualityOfServiceLevel: MqttQualityOfServiceLevel.AtMostOnce } publish when onPayload is not null:
-                        onPayload(publish.Payload);
+                        onPayload(publish.Topic, publish.Payload);
                         continue;
                     case MqttPingRespPacket:
                         continue; // answers our PINGREQ; MQTTnet has none outstanding

@@ -13,7 +13,7 @@ namespace MeterBridge.Mqtt;
 /// goes away retries after 1 s, 2 s, then every 3 s, logging a line per change of state, not per try.
 /// A broker problem never ends the process.
 /// </summary>
-public sealed class MqttSource(Settings settings, string clientId, Log log, Action<ReadOnlySequence<byte>> onPayload)
+public sealed class MqttSource(Settings settings, string clientId, Log log, Action<string, ReadOnlySequence<byte>> onPayload)
 {
     private static readonly TimeSpan FirstRetry = TimeSpan.FromSeconds(1);
     // The cap bounds how long values stay away after the broker returns: at most one wait plus a connect, well
@@ -32,7 +32,7 @@ public sealed class MqttSource(Settings settings, string clientId, Log log, Acti
         options.KeepAlivePeriod = TimeSpan.Zero; // BridgeChannelFactory keeps the connection alive
         _client.ApplicationMessageReceivedAsync += args =>
         {
-            onPayload(args.ApplicationMessage.Payload);
+            onPayload(args.ApplicationMessage.Topic, args.ApplicationMessage.Payload);
             return Task.CompletedTask;
         };
 
