@@ -123,7 +123,7 @@ public sealed partial class Bridge
                 _staleness = Staleness.Fresh;
                 lock (_service.Gate) _dirty = true;
             }
-            if (!_registered) Register();
+            if (!_registered) { if (!WaitsForSettings()) Register(); }
             else
             {
                 WaitForSignalInterval();

@@ -28,9 +28,13 @@ public sealed partial class Rig : IDisposable
     public string Service => $"com.victronenergy.grid.mqtt_grid_{DeviceInstance}";
 
     /// <summary>The binary with the standard flags plus <paramref name="extra"/>; waits until it is subscribed unless told not to.</summary>
-    public BridgeProcess StartBridge(string topic = Topic, bool waitConnected = true, params string[] extra)
+    public BridgeProcess StartBridge(string topic = Topic, bool waitConnected = true, params string[] extra) =>
+        StartBridge(new Dictionary<string, string>(), topic, waitConnected, extra);
+
+    /// <summary>As above, with extra environment variables for the binary.</summary>
+    public BridgeProcess StartBridge(IReadOnlyDictionary<string, string> environment, string topic = Topic, bool waitConnected = true, params string[] extra)
     {
-        var bridge = BridgeProcess.Start(["--dbus-address", Bus.Address, "--broker-address", "127.0.0.1",
+        var bridge = BridgeProcess.Start(environment, ["--dbus-address", Bus.Address, "--broker-address", "127.0.0.1",
             "--broker-port", Broker.Port.ToString(), "--topic", topic, "--device-instance", DeviceInstance.ToString(), .. extra]);
         _bridges.Add(bridge);
         if (waitConnected)
