@@ -27,6 +27,7 @@ public sealed partial class Bridge
     // of the settings service: an answer to an AddSettings sent before the last one is dropped. _unsaved holds the
     // paths written on the meter while the settings were not loaded: they win over the stored values at the next
     // load and are saved then. _changedWhileLoading holds settings changed while AddSettings was pending.
+    // _saveAsked: a load finished, so the publisher thread saves what the settings service does not hold yet.
     private DeviceSetup _setup;
     private DeviceSetup? _pendingSetup;
     private bool _saveAsked;
@@ -243,16 +244,18 @@ public sealed partial class Bridge
     private void ApplySetupIfAsked()
     {
         DeviceSetup wanted, shown;
+        bool asked;
         lock (_service.Gate)
         {
-            if (_pendingSetup is null && !_saveAsked) return;
+            asked = _pendingSetup is not null;
+            if (!asked && !_saveAsked) return;
             wanted = _pendingSetup ?? _setup;
             shown = _setup;
             _pendingSetup = null;
             _saveAsked = false;
         }
         if (wanted.Role != shown.Role) ChangeRole(wanted);
-        else if (wanted != shown)
+        else if (asked)
         {
             lock (_service.Gate)
             {
