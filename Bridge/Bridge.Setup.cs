@@ -186,8 +186,9 @@ public sealed partial class Bridge
     }
 
     /// <summary>
-    /// AddSettings answered: the stored values, then settings changed since, then what was written on the meter while
-    /// they were not loaded. The publisher thread shows the result and saves what the service does not hold yet.
+    /// AddSettings answered: the stored values, updated by settings changed since, and what was written on the meter
+    /// while they were not loaded (<see cref="DeviceSettings.Merge"/>). The publisher thread shows the result and
+    /// saves what the service does not hold yet.
     /// </summary>
     private void Loaded(int generation, SettingValue[] values, TimeSpan? late)
     {
@@ -198,25 +199,13 @@ public sealed partial class Bridge
         {
             if (generation != _linkGeneration) return;
             var stored = new Dictionary<string, BusValue>();
-            DeviceSetup current = _pendingSetup ?? _setup;
-            wanted = current;
             foreach (var setting in values)
             {
-                if (setting.Error != 0)
-                {
-                    problems.Add($"{LocalSettings.ServiceName} refused {setting.Path} (error {setting.Error})");
-                    continue;
-                }
-                stored[setting.Path] = setting.Value;
-                wanted = Adopt(wanted, setting.Path, setting.Value, problems);
+                if (setting.Error == 0) stored[setting.Path] = setting.Value;
+                else problems.Add($"{LocalSettings.ServiceName} refused {setting.Path} (error {setting.Error})");
             }
-            foreach (var (path, value) in _changedWhileLoading)
-            {
-                stored[path] = value;
-                wanted = Adopt(wanted, path, value, problems);
-            }
-            foreach (var (path, value) in _deviceSettings.Values(current))
-                if (_unsaved.Contains(path)) wanted = Adopt(wanted, path, value, problems);
+            foreach (var (path, value) in _changedWhileLoading) stored[path] = value;
+            wanted = _deviceSettings.Merge(_pendingSetup ?? _setup, _settings.DeviceName, stored, _unsaved, problems);
             kept = string.Join(", ", _unsaved.Order(StringComparer.Ordinal).Select(path => path[(path.LastIndexOf('/') + 1)..]));
             _unsaved.Clear();
             _changedWhileLoading.Clear();
@@ -230,14 +219,6 @@ public sealed partial class Bridge
         _log.Info($"settings in {LocalSettings.ServiceName} under {_deviceSettings.Prefix}: {Describe(wanted)}"
             + (kept.Length > 0 ? $" (kept what was changed on the meter while it was away: {kept})" : "")
             + (late is { } time ? $" (answered after {time.TotalSeconds:0.0} s)" : ""));
-    }
-
-    /// <summary>Under the gate: <paramref name="setup"/> with one setting in it, or unchanged with the reason noted.</summary>
-    private DeviceSetup Adopt(DeviceSetup setup, string path, in BusValue value, List<string> problems)
-    {
-        var adopted = _deviceSettings.Apply(setup, _settings.DeviceName, path, value, out string? problem);
-        if (problem is not null) problems.Add($"ignored a setting: {problem}");
-        return adopted ?? setup;
     }
 
     /// <summary>Publisher thread: shows the wanted setup (a new role means a new registration), then saves it.</summary>
