@@ -27,6 +27,7 @@ check_result() {
     echo "$line"
     [ "$status" -eq 0 ] || { echo "FAIL: scripts/test.sh exited $status" >&2; problems=1; }
     [[ $line == *" 0 failed,"* ]] || { echo "FAIL: tests failed" >&2; problems=1; }
+    [[ $line == *" $(grep -c . <<<"$skips" || true) skipped" ]] || { echo "FAIL: the skipped count disagrees with the skipped tests named" >&2; problems=1; }
     if [ "$skips" != "$(sort <<<"$want_skips" | sed '/^$/d')" ]; then
         echo "FAIL: skipped tests were:" >&2; echo "${skips:-  (none)}" >&2
         echo "      expected:" >&2; echo "${want_skips:-  (none)}" >&2
