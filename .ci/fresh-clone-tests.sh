@@ -24,7 +24,6 @@ check_result() {
     line=$(grep -E '^tests: [0-9]+ passed, [0-9]+ failed, [0-9]+ skipped$' "$log" | tail -n1 || true)
     skips=$(sed -n 's/^skipped: testName="\(.*\)"$/\1/p' "$log" | sort)
     [ -n "$line" ] || { echo "FAIL: scripts/test.sh printed no 'tests: N passed, N failed, N skipped' line" >&2; return 1; }
-    echo "$line"
     [ "$status" -eq 0 ] || { echo "FAIL: scripts/test.sh exited $status" >&2; problems=1; }
     [[ $line == *" 0 failed,"* ]] || { echo "FAIL: tests failed" >&2; problems=1; }
     [[ $line == *" $(grep -c . <<<"$skips" || true) skipped" ]] || { echo "FAIL: the skipped count disagrees with the skipped tests named" >&2; problems=1; }
