@@ -45,7 +45,7 @@ public static class BridgeCommand
         // A settings service that appeared after ListNames answered and before the line above was signalled to no
         // bridge: look once more now that signals reach it (a second report of the same appearance changes nothing).
         if (settingsPresent || await IsPresentAsync(localSettings, log)) bridge.OnSettingsPresence(true);
-        var mqtt = new MqttSource(settings, clientId, log, bridge.OnPayload);
+        var mqtt = new MqttSource(settings, clientId, log, bridge);
         log.Info($"meterbridge {Identity.Version}: {RoleNames.Of(settings.DeviceType)} meter {settings.ServiceName} from {settings.BrokerAddress}:{settings.BrokerPort} topic {settings.Topic}");
 
         var publisher = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
