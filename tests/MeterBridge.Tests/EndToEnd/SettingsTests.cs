@@ -196,13 +196,26 @@ public sealed class SettingsTests
     }
 
     [Fact]
+    public void An_AddSettings_that_fails_is_sent_again_and_its_values_win()
+    {
+        using var rig = new Rig();
+        using var settings = new TestSettingsService(rig.Bus.Address, EarlierRun) { AddSettingsFailures = 1 };
+        var bridge = rig.StartBridge();
+        rig.Publish("""{"grid":{"power":250.0}}""");
+
+        Assert.True(bridge.WaitForLine("cannot add /Settings/Devices/mqtt_40 to com.victronenergy.settings (", Rig.Deadline), bridge.Log);
+        Assert.Contains(bridge.Lines, line => line.Contains("settings are being written") && line.EndsWith("trying again every 10 s"));
+        rig.WaitForValue("/DeviceInstance", "(<45>,)", TimeSpan.FromSeconds(15), bridge, AcLoad);
+        Assert.Equal("(<'Boiler'>,)", rig.GetValue("/CustomName", AcLoad));
+        Assert.False(rig.OnBus(), "a grid service is on the bus");
+    }
+
+    [Fact]
     public void A_meter_on_the_bus_keeps_publishing_while_a_returning_settings_service_is_slow_to_answer()
     {
         using var rig = new Rig();
         using var settings = new TestSettingsService(rig.Bus.Address);
-        var bridge = StartOnTheBus(rig, 250.0);
-        settings.Stop();
-        Assert.True(bridge.WaitForLine("com.victronenergy.settings left D-Bus", Rig.Deadline), bridge.Log);
+        var bridge = StartThenStopSettings(rig, settings, 250.0);
 
         settings.AddSettingsDelay = TimeSpan.FromSeconds(8);
         settings.Start();
@@ -219,9 +232,7 @@ public sealed class SettingsTests
     {
         using var rig = new Rig();
         using var settings = new TestSettingsService(rig.Bus.Address);
-        var bridge = StartOnTheBus(rig, 321.0);
-        settings.Stop();
-        Assert.True(bridge.WaitForLine("com.victronenergy.settings left D-Bus", Rig.Deadline), bridge.Log);
+        var bridge = StartThenStopSettings(rig, settings, 321.0);
 
         Assert.Equal("(0,)", rig.Call(rig.Service, "/CustomName", "SetValue", "<'Shed'>").Stdout.Trim());
         Assert.Equal("(0,)", rig.Call(rig.Service, "/Role", "SetValue", "<'heatpump'>").Stdout.Trim());
@@ -272,6 +283,15 @@ public sealed class SettingsTests
         string value = power.ToString("0.0", System.Globalization.CultureInfo.InvariantCulture);
         rig.Publish("{\"grid\":{\"power\":" + value + "}}");
         rig.WaitForValue("/Ac/Power", $"(<{value}>,)", bridge: bridge);
+        return bridge;
+    }
+
+    /// <summary>The meter on the bus with its settings loaded, then the settings service gone (as when localsettings restarts).</summary>
+    private static BridgeProcess StartThenStopSettings(Rig rig, TestSettingsService settings, double power)
+    {
+        var bridge = StartOnTheBus(rig, power);
+        settings.Stop();
+        Assert.True(bridge.WaitForLine("com.victronenergy.settings left D-Bus", Rig.Deadline), bridge.Log);
         return bridge;
     }
 

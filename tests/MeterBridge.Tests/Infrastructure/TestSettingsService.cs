@@ -9,7 +9,7 @@ namespace MeterBridge.Tests.Infrastructure;
 /// PropertiesChanged when the value changes). Its allocation rule is localsettings': a ClassAndVrmInstance, new or
 /// written, gets the first instance from the one asked for up whose <c>&lt;class&gt;:N</c> no other device holds.
 /// Values are int, double or string, like the settings themselves. It can answer AddSettings late
-/// (<see cref="AddSettingsDelay"/>) and leave the bus and return (<see cref="Stop"/>, <see cref="Start"/>).
+/// (<see cref="AddSettingsDelay"/>) or with an error (<see cref="AddSettingsFailures"/>), and leave the bus and return (<see cref="Stop"/>, <see cref="Start"/>).
 /// </summary>
 public sealed class TestSettingsService : IDisposable
 {
@@ -34,6 +34,9 @@ public sealed class TestSettingsService : IDisposable
     /// (localsettings has one thread).
     /// </summary>
     public TimeSpan AddSettingsDelay { get; set; }
+
+    /// <summary>How many AddSettings calls, from now on, get an error instead of an answer.</summary>
+    public int AddSettingsFailures { get; set; }
 
     public object? Get(string path)
     {
@@ -64,7 +67,16 @@ public sealed class TestSettingsService : IDisposable
         Message request = context.Request;
         string path = request.PathAsString ?? "";
         string member = request.MemberAsString ?? "";
-        if (path == "/" && member == "AddSettings") { AddSettings(context); return; }
+        if (path == "/" && member == "AddSettings")
+        {
+            if (AddSettingsFailures > 0)
+            {
+                AddSettingsFailures--;
+                context.ReplyError("org.freedesktop.DBus.Error.Failed", "settings are being written");
+            }
+            else AddSettings(context);
+            return;
+        }
 
         object? value = Get(path);
         if (value is null) { context.ReplyError("org.freedesktop.DBus.Error.UnknownObject", $"no setting {path}"); return; }
