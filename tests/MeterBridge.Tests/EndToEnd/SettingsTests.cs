@@ -228,6 +228,24 @@ public sealed class SettingsTests
     }
 
     [Fact]
+    public void A_settings_service_that_leaves_with_AddSettings_pending_is_loaded_when_it_returns()
+    {
+        using var rig = new Rig();
+        using var settings = new TestSettingsService(rig.Bus.Address, EarlierRun) { AddSettingsDelay = TimeSpan.FromSeconds(30) };
+        var bridge = rig.StartBridge();
+        rig.Publish("""{"grid":{"power":250.0}}""");
+        Thread.Sleep(500); // AddSettings is on its way; the stand-in sits on it
+        settings.Stop();
+        Assert.True(bridge.WaitForLine("com.victronenergy.settings left D-Bus", Rig.Deadline), bridge.Log);
+
+        settings.AddSettingsDelay = TimeSpan.Zero;
+        settings.Start();
+        rig.WaitForValue("/DeviceInstance", "(<45>,)", Reregister, bridge, AcLoad);
+        Assert.Equal("(<'Boiler'>,)", rig.GetValue("/CustomName", AcLoad));
+        Assert.Single(bridge.Lines, line => line.Contains("settings in com.victronenergy.settings under"));
+    }
+
+    [Fact]
     public void Changes_made_on_the_meter_while_the_settings_service_is_away_are_kept_and_saved_when_it_returns()
     {
         using var rig = new Rig();
