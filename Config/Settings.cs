@@ -1,4 +1,5 @@
 using MeterBridge.Meter;
+using MeterBridge.Sources;
 
 namespace MeterBridge.Config;
 
@@ -41,6 +42,16 @@ public sealed record Settings
     public string? DbusAddress { get; init; }
     public bool PropertiesChanged { get; init; }
     public int MaxPayloadSize { get; init; } = 65536;
+
+    // Sources (sources.md)
+    /// <summary>dbus-mqtt-grid (the seed format), a preset name or custom.</summary>
+    public string Format { get; init; } = Presets.SeedFormat;
+    public int Channel { get; init; }
+    /// <summary>The compiled rules of a preset or custom format; null for the seed format.</summary>
+    public MappedSource? Source { get; init; }
+
+    /// <summary>The topic filters to subscribe to: the source's distinct filters, or <see cref="Topic"/>.</summary>
+    public IReadOnlyList<string> Subscriptions => Source?.TopicFilters ?? [Topic];
 
     public MeterLimits Limits => new(Voltage, Frequency, PowerThresholdPerPhase, MaxPayloadSize);
 

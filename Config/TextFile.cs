@@ -1,6 +1,6 @@
 namespace MeterBridge.Config;
 
-/// <summary>Reads a small text file, turning failures into a short reason. (Exception messages are resource keys in
+/// <summary>Reads or opens a file, turning failures into a short reason. (Exception messages are resource keys in
 /// the trimmed binary, so they are not shown.)</summary>
 public static class TextFile
 {
@@ -8,13 +8,31 @@ public static class TextFile
     public static string? TryRead(string path, out string text)
     {
         text = "";
+        string? why = Open(path, out Stream? stream);
+        if (why is not null) return why;
+        try
+        {
+            using var reader = new StreamReader(stream!);
+            text = reader.ReadToEnd();
+            return null;
+        }
+        catch (IOException)
+        {
+            return "cannot be read";
+        }
+    }
+
+    /// <summary>Null and the open file, or the reason it cannot be opened; for files too large to read whole.</summary>
+    public static string? Open(string path, out Stream? stream)
+    {
+        stream = null;
         if (Directory.Exists(path))
             return "is a directory, not a file";
         if (!File.Exists(path))
             return "does not exist";
         try
         {
-            text = File.ReadAllText(path);
+            stream = File.OpenRead(path);
             return null;
         }
         catch (UnauthorizedAccessException)

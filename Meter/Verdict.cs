@@ -31,6 +31,8 @@ public readonly record struct Verdict(RejectReason Reason, Location Location = L
         RejectReason.Negative => $"{Key} = {Format(Value)} is negative",
         RejectReason.PowerFactorOutOfRange => $"{Key} = {Format(Value)} is outside -1…1",
         RejectReason.TooLarge => $"payload of {Format(Value)} bytes is larger than max_payload_size = {limits.MaxPayloadSize}",
+        RejectReason.MappedNotANumber => $"{Sources.QuantityKeys.Of(Location, Quantity)} is not a number" + (double.IsNaN(Value) ? "" : $" ({Format(Value)})"),
+        RejectReason.NoMappedValue => "no mapped value",
         _ => Reason.ToString(),
     };
 
