@@ -32,14 +32,7 @@ public class SourceBinaryTests
             else if (!accepted && step.Ignored != (reason == "no mapped value"))
                 failures.Add($"step {i + 1}: ignored should be {step.Ignored}, reason was {reason}");
 
-            var paths = result.RootElement.GetProperty("paths");
-            foreach (var (path, expected) in step.Expect)
-            {
-                bool present = paths.TryGetProperty(path, out var value);
-                double? number = present && value.ValueKind == JsonValueKind.Number ? value.GetDouble() : null;
-                if (PayloadVectors.Mismatch(expected, present, number) is { } error)
-                    failures.Add($"step {i + 1} ({step.Line}): {path}: {error}");
-            }
+            failures.AddRange(PayloadVectors.Mismatches(step.Expect, result.RootElement.GetProperty("paths")).Select(e => $"step {i + 1} ({step.Line}): {e}"));
         }
         Assert.True(failures.Count == 0, $"case '{name}' through the binary:\n" + string.Join("\n", failures));
     }

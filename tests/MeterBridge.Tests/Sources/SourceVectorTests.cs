@@ -40,14 +40,7 @@ public class SourceVectorTests
                 failures.Add($"step {i + 1} ({step.Line}): ignored should be {step.Ignored}, reason was {said}");
             if (meter.HasData) items.Update(table, meter.State, Staleness.Fresh);
 
-            foreach (var (expectPath, expected) in step.Expect)
-            {
-                int row = table.Find(expectPath);
-                Assert.True(row >= 0, $"vector names unknown path {expectPath}");
-                double? value = table[row].IsValid ? table[row].Number : null;
-                if (PayloadVectors.Mismatch(expected, table.IsPresent(row), value) is { } error)
-                    failures.Add($"step {i + 1} ({step.Line}): {expectPath}: {error}");
-            }
+            failures.AddRange(PayloadVectors.Mismatches(step.Expect, table).Select(e => $"step {i + 1} ({step.Line}): {e}"));
         }
         Assert.True(failures.Count == 0, $"case '{name}':\n" + string.Join("\n", failures));
     }
