@@ -33,7 +33,7 @@ public sealed class Meter
         payload = Trimmed(payload);
         var verdict = _mapped is null ? PayloadDecoder.Decode(payload, ref _reading) : _mapped.Decode(topic, payload, ref _reading);
         if (verdict.IsAccepted) verdict = MeterRules.Check(_reading, State.Limits);
-        if (!verdict.IsAccepted) return verdict;
+        if (!verdict.IsAccepted) return verdict with { Mapped = _mapped is not null };
         State.Merge(_reading);
         HasData = true;
         return verdict;

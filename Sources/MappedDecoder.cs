@@ -48,7 +48,7 @@ public sealed class MappedDecoder
             for (ulong bits = matched & ~_pointed; bits != 0; bits &= bits - 1)
             {
                 var rule = _rules[BitOperations.TrailingZeroCount(bits)];
-                if (kind == ValueKind.Bad) return new(RejectReason.MappedNotANumber, rule.Location, rule.Quantity);
+                if (kind == ValueKind.Bad) return new(RejectReason.NotANumber, rule.Location, rule.Quantity);
                 values[BitOperations.TrailingZeroCount(bits)] = value;
             }
         }
@@ -59,7 +59,7 @@ public sealed class MappedDecoder
             var rule = _rules[i];
             double scaled = values[i] * rule.Factor;
             if (double.IsNaN(values[i]) || !double.IsNaN(reading[rule.Location, rule.Quantity])) continue; // the first rule wins
-            if (!double.IsFinite(scaled)) return new(RejectReason.MappedNotANumber, rule.Location, rule.Quantity, scaled);
+            if (!double.IsFinite(scaled)) return new(RejectReason.NotANumber, rule.Location, rule.Quantity);
             reading[rule.Location, rule.Quantity] = scaled;
         }
         return reading.CarriesAnything() ? Verdict.Accepted : new(RejectReason.NoMappedValue);

@@ -41,7 +41,7 @@ public static class PointerWalk
             int i = BitOperations.TrailingZeroCount(bits);
             if (rules[i].Pointer!.Depth > depth) { deeper |= 1UL << i; continue; }
             if (reader.TokenType is JsonTokenType.Null or JsonTokenType.StartObject or JsonTokenType.StartArray) continue;
-            if (!JsonNumber.TryRead(ref reader, out values[i])) return new(RejectReason.MappedNotANumber, rules[i].Location, rules[i].Quantity);
+            if (!JsonNumber.TryRead(ref reader, out values[i])) return new(RejectReason.NotANumber, rules[i].Location, rules[i].Quantity);
         }
         if (deeper != 0 && reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray)
             return Container(ref reader, rules, deeper, depth, values);

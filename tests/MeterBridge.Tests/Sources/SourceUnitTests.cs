@@ -86,9 +86,9 @@ public class SourceUnitTests
     }
 
     [Theory]
-    [InlineData("""{"p":true}""", RejectReason.MappedNotANumber)]
-    [InlineData("""{"p":"NaN"}""", RejectReason.MappedNotANumber)]
-    [InlineData("""{"p":1e999}""", RejectReason.MappedNotANumber)]
+    [InlineData("""{"p":true}""", RejectReason.NotANumber)]
+    [InlineData("""{"p":"NaN"}""", RejectReason.NotANumber)]
+    [InlineData("""{"p":1e999}""", RejectReason.NotANumber)]
     [InlineData("""{"p":1} x""", RejectReason.NotJson)]
     [InlineData("not json", RejectReason.NotJson)]
     [InlineData("""{"q":1}""", RejectReason.NoMappedValue)]
@@ -123,7 +123,18 @@ public class SourceUnitTests
     public void A_bare_payload_that_is_neither_rejects_the_message(string payload)
     {
         Decode("power = t", "t", payload, out var verdict);
-        Assert.Equal(RejectReason.MappedNotANumber, verdict.Reason);
+        Assert.Equal(RejectReason.NotANumber, verdict.Reason);
+    }
+
+    [Fact]
+    public void A_rejection_names_the_MAPPING_key_not_the_seed_JSON_key()
+    {
+        var settings = SettingsLoader.Load(new SettingsInput { Flags = new Dictionary<string, string> { ["format"] = "tasmota-energy", ["topic"] = "t" } }).Settings;
+        var meter = new MeterBridge.Meter.Meter(settings.Limits, settings.Source);
+        Assert.Equal("power_L2 is not a number",
+            meter.Apply("t", """{"ENERGY":{"Power":[1,true,3]}}"""u8).Describe(settings.Limits));
+        Assert.Equal("power = 999999 W is outside ±69000 W",
+            meter.Apply("t", """{"ENERGY":{"Power":999999}}"""u8).Describe(settings.Limits));
     }
 
     [Fact]
