@@ -21,7 +21,7 @@ public static class MappingSection
                 IniValue value = file.Get(Name, entry.Key)!;
                 var origin = ValueOrigin.File(file.FileName, entry.Line, entry.Key);
                 if (value.InterpolationError is { } bad) problems.Add($"{origin.Where} {ValueText.Quote(entry.RawValue)}: {bad}");
-                else entries.Add(new MappingEntry(entry.Key, value.Value, origin));
+                else entries.Add(new MappingEntry(entry.Key, value.Value, origin, entry.Line));
             }
 
         var source = SourceCompiler.Compile(settings.Format, settings.Topic, settings.Channel, entries, origins["format"], origins["topic"], problems);

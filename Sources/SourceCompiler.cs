@@ -21,9 +21,9 @@ public static class SourceCompiler
             return null;
         }
 
-        int problemsBefore = problems.Count;
+        var found = new List<(int Line, string Problem)>(); // listed in file order at the end
         // Key -> (rule lines, origin), in order: the preset's, then [MAPPING]'s new keys.
-        var keys = new List<(string Key, string Rules, string Origin, ValueOrigin? Where)>();
+        var keys = new List<(string Key, string Rules, string Origin, MappingEntry? Entry)>();
         if (Presets.All.TryGetValue(format, out var preset))
             foreach (var (key, rules) in preset)
                 keys.Add((key, rules, "preset " + format, null));
@@ -32,29 +32,30 @@ public static class SourceCompiler
         {
             if (!QuantityKeys.TryParse(entry.Key, out _, out _))
             {
-                problems.Add(entry.Origin.Message(entry.Value, $"is not a rule for a known quantity: {entry.Key} is not one of power, voltage, current, frequency, power_factor, energy_forward, energy_reverse (each also with _L1, _L2, _L3)"));
+                found.Add((entry.Line, entry.Origin.Message(entry.Value, $"is not a rule for a known quantity: {entry.Key} is not one of power, voltage, current, frequency, power_factor, energy_forward, energy_reverse (each also with _L1, _L2, _L3)")));
                 continue;
             }
             int at = keys.FindIndex(k => k.Key == entry.Key);
-            var row = (entry.Key, entry.Value, entry.Origin.Source, (ValueOrigin?)entry.Origin);
+            var row = (entry.Key, entry.Value, entry.Origin.Source, (MappingEntry?)entry);
             if (at >= 0) keys[at] = row;
             else keys.Add(row);
         }
 
         var compiled = new List<MappingRule>();
         var shown = new List<(string, IReadOnlyList<string>, string)>();
-        foreach (var (key, rules, origin, where) in keys)
+        foreach (var (key, rules, origin, entry) in keys)
         {
             QuantityKeys.TryParse(key, out Location location, out Quantity quantity);
             var texts = new List<string>();
-            foreach (string line in rules.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+            string[] lines = rules.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+            foreach (string line in lines)
             {
                 MappingRule? rule = RuleText.Parse(line, location, quantity, topic, channel, out string? problem);
                 if (rule is null)
                 {
-                    problems.Add(where is not null
-                        ? where.Message(rules, problem!)
-                        : topicOrigin.Message(topic, $"does not fit the preset's rule {QuantityKeys.Of(location, quantity)} = \"{line}\": it {problem}"));
+                    found.Add(entry is not null
+                        ? (entry.Line, entry.Origin.Message(rules, lines.Length > 1 ? $"in its line \"{line}\" {problem}" : problem!))
+                        : (0, topicOrigin.Message(topic, $"does not fit the preset's rule {QuantityKeys.Of(location, quantity)} = \"{line}\": it {problem}")));
                     continue;
                 }
                 compiled.Add(rule);
@@ -63,7 +64,8 @@ public static class SourceCompiler
             if (texts.Count > 0) shown.Add((QuantityKeys.Of(location, quantity), texts, origin));
         }
 
-        if (compiled.Count == 0 && problems.Count == problemsBefore)
+        problems.AddRange(found.OrderBy(f => f.Line).Select(f => f.Problem));
+        if (compiled.Count == 0 && found.Count == 0)
             problems.Add(formatOrigin.Message(format, "has no rules: write [MAPPING] rules such as power = TOPIC /POINTER, or use a preset"));
         if (compiled.Count > MappedSource.MaxRules)
             problems.Add(formatOrigin.Message(format, $"with [MAPPING] gives {compiled.Count} rules; at most {MappedSource.MaxRules} are supported"));

@@ -126,6 +126,43 @@ public class SourceUnitTests
         Assert.Equal(RejectReason.NotANumber, verdict.Reason);
     }
 
+    private static SettingsLoad LoadConfig(string text)
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"mb-unit-{Guid.NewGuid():N}.ini");
+        File.WriteAllText(path, text);
+        try { return SettingsLoader.Load(new SettingsInput { ConfigPath = path }); }
+        finally { File.Delete(path); }
+    }
+
+    [Fact]
+    public void DEFAULT_keys_are_not_rules_and_the_MAPPING_section_is_no_unknown_section()
+    {
+        var load = LoadConfig("[DEFAULT]\nvoltage = 232\nformat = custom\n[MAPPING]\npower = t\n");
+        Assert.True(load.Ok, string.Join("\n", load.Problems));
+        Assert.Empty(load.Warnings);
+        var rule = Assert.Single(load.Settings.Source!.Rules);
+        Assert.Equal(Quantity.Power, rule.Quantity);
+        Assert.Equal(232, load.Settings.Voltage);
+    }
+
+    [Fact]
+    public void More_rules_than_the_decoders_64_bits_is_a_configuration_error()
+    {
+        string lines = string.Join("\n", Enumerable.Range(0, 65).Select(i => $"    t/{i}"));
+        var load = LoadConfig($"[DEFAULT]\nformat = custom\n[MAPPING]\npower = t\n{lines}\n");
+        Assert.Contains(load.Problems, p => p.Contains("gives 66 rules; at most 64"));
+    }
+
+    [Fact]
+    public void Problems_are_listed_in_file_order_and_name_the_line_of_a_continued_value()
+    {
+        var load = LoadConfig("[DEFAULT]\nformat = custom\n[MAPPING]\npower = a/b /x * abc\nvoltage = a/b\n    {foo}/c\nenergy = x\n");
+        Assert.Equal(3, load.Problems.Count);
+        Assert.Contains(":4: power = ", load.Problems[0]);
+        Assert.Contains(":5: voltage = \"a/b\\n{foo}/c\" in its line \"{foo}/c\" has an unknown placeholder {foo}", load.Problems[1]);
+        Assert.Contains(":7: energy = ", load.Problems[2]);
+    }
+
     [Fact]
     public void A_rejection_names_the_MAPPING_key_not_the_seed_JSON_key()
     {
