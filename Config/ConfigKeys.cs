@@ -4,7 +4,7 @@ using static MeterBridge.Config.KeyResult;
 namespace MeterBridge.Config;
 
 /// <summary>Every config.ini key, in the order <c>meterbridge check</c> shows them: the Python driver's [DEFAULT] and
-/// [MQTT] keys (payloads.md "Keys of config.ini"), then MeterBridge's own (read like [MQTT] keys, so they may stand in
+/// [MQTT] keys (README "Configuration"), then MeterBridge's own (read like [MQTT] keys, so they may stand in
 /// either section).</summary>
 public static class ConfigKeys
 {
@@ -92,9 +92,12 @@ public static class ConfigKeys
         new("max_payload_size", KeyHome.Mqtt, "BYTES", "Messages larger than this are rejected unread.",
             (s, t) => ValueText.TryInt(t, 1, MaxMqttPayload, out int v) ? Ok(s with { MaxPayloadSize = v }) : Bad($"is not a number of bytes 1 to {MaxMqttPayload}"),
             s => ValueText.Show(s.MaxPayloadSize)),
+        new("update_interval", KeyHome.Mqtt, "MS", "At most one D-Bus update per this many milliseconds; messages in between are merged and go out together at its end (0 = one per message).",
+            (s, t) => ValueText.TryInt(t, 0, MaxUpdateInterval, out int v) ? Ok(s with { UpdateInterval = v }) : Bad($"is not a number of milliseconds 0 to {MaxUpdateInterval}"),
+            s => ValueText.Show(s.UpdateInterval)),
 
-        // Sources (sources.md): which device's messages, and which of its channels
-        new("format", KeyHome.Mqtt, "FORMAT", "What the messages look like: dbus-mqtt-grid (the JSON of payloads.md), a preset (" + string.Join(", ", Presets.All.Keys) + ") or custom ([MAPPING] only).",
+        // Sources (docs/sources.md): which device's messages, and which of its channels
+        new("format", KeyHome.Mqtt, "FORMAT", "What the messages look like: dbus-mqtt-grid (the JSON of the Python driver), a preset (" + string.Join(", ", Presets.All.Keys) + ") or custom ([MAPPING] only).",
             (s, t) => Presets.Formats.Contains(t.Trim()) ? Ok(s with { Format = t.Trim() }) : Bad("is not a format: " + string.Join(", ", Presets.Formats)),
             s => s.Format),
         new("channel", KeyHome.Mqtt, "N", "Which channel of a device with several ({channel} in the rules).",
@@ -104,6 +107,7 @@ public static class ConfigKeys
 
     private const string NotBoolean = "is not a yes/no value (1/true/yes/on or 0/false/no/off)";
     private const int MaxMqttPayload = 268_435_455; // the largest MQTT packet
+    private const int MaxUpdateInterval = 60_000;
 
     public static ConfigKey? Find(string name)
     {

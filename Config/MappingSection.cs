@@ -3,7 +3,7 @@ using MeterBridge.Sources;
 namespace MeterBridge.Config;
 
 /// <summary>
-/// The <c>[MAPPING]</c> section and the source it makes with <c>format</c>, <c>topic</c> and <c>channel</c> (sources.md),
+/// The <c>[MAPPING]</c> section and the source it makes with <c>format</c>, <c>topic</c> and <c>channel</c> (docs/sources.md),
 /// compiled once at start. Only the section's own keys are rules: the [DEFAULT] keys configparser shows in every
 /// section are not. A Shelly preset makes an unset <c>timeout</c> 120 s: Shellys report on change only.
 /// </summary>

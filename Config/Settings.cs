@@ -42,8 +42,10 @@ public sealed record Settings
     public string? DbusAddress { get; init; }
     public bool PropertiesChanged { get; init; }
     public int MaxPayloadSize { get; init; } = 65536;
+    /// <summary>Milliseconds between two D-Bus updates at the most: 100, as Victron's own meter driver (dbus-modbus-client).</summary>
+    public int UpdateInterval { get; init; } = 100;
 
-    // Sources (sources.md)
+    // Sources (docs/sources.md)
     /// <summary>dbus-mqtt-grid (the seed format), a preset name or custom.</summary>
     public string Format { get; init; } = Presets.SeedFormat;
     public int Channel { get; init; }

@@ -3,7 +3,7 @@ using System.Text.Json;
 
 namespace MeterBridge.Meter;
 
-/// <summary>payloads.md "Numbers": a JSON number, or a string holding one in invariant form (blanks around allowed);
+/// <summary>docs/payloads.md, numbers: a JSON number, or a string holding one in invariant form (blanks around allowed);
 /// finite only. Shared by the seed decoder and the mapped one, so both judge a value alike.</summary>
 public static class JsonNumber
 {

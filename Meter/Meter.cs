@@ -3,7 +3,7 @@ using MeterBridge.Sources;
 namespace MeterBridge.Meter;
 
 /// <summary>
-/// The meter as payloads.md describes it: a payload goes in whole or not at all.
+/// The meter as docs/payloads.md describes it: a payload goes in whole or not at all.
 /// Decode (the seed format, or a mapped source's rules), check, merge; then <see cref="MeterState.Show"/> tells what it displays.
 /// </summary>
 public sealed class Meter
@@ -16,7 +16,7 @@ public sealed class Meter
     /// <summary>Whether any message was ever accepted: before that the meter is not shown at all.</summary>
     public bool HasData { get; private set; }
 
-    /// <param name="source">The mapped source; null reads the seed format (payloads.md).</param>
+    /// <param name="source">The mapped source; null reads the seed format (docs/payloads.md).</param>
     public Meter(MeterLimits limits, MappedSource? source = null)
     {
         State = new MeterState(limits);

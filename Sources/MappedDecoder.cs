@@ -4,7 +4,7 @@ using MeterBridge.Meter;
 namespace MeterBridge.Sources;
 
 /// <summary>
-/// Reads one message of a mapped source into a <see cref="Reading"/> (sources.md "What a message gives"): the rules whose
+/// Reads one message of a mapped source into a <see cref="Reading"/> (docs/sources.md): the rules whose
 /// topic filter matches, their values (one pass over the JSON for all pointers), times their factors; of several rules
 /// for one quantity the first in written order wins; one bad value rejects the message. Allocation-free.
 /// </summary>

@@ -10,7 +10,7 @@ namespace MeterBridge.Sources;
 /// </summary>
 public static class SourceCompiler
 {
-    /// <summary>Null for the seed format (payloads.md on <c>topic</c>); else the source, possibly with problems added.</summary>
+    /// <summary>Null for the seed format (docs/payloads.md on <c>topic</c>); else the source, possibly with problems added.</summary>
     public static MappedSource? Compile(string format, string topic, int channel, IReadOnlyList<MappingEntry> mapping,
         ValueOrigin formatOrigin, ValueOrigin topicOrigin, List<string> problems)
     {
