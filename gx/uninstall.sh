@@ -5,7 +5,8 @@
 #
 # For meter N (all meters without --instance): stops it (svc), removes /service/meterbridge-N and its
 # line in /data/rc.local. Config files, the meter folders and the binary stay in /data/meterbridge, so
-# install.sh brings a meter back as it was; rm -rf /data/meterbridge removes everything.
+# install.sh --instance N brings meter N back as it was (a plain install.sh upgrade leaves it removed);
+# rm -rf /data/meterbridge removes everything. N is a number 0 to 2147483647.
 # --root DIR (or ROOT=DIR) works below DIR instead of /. Where svc is not on the PATH it says so.
 set -euo pipefail
 
@@ -21,7 +22,7 @@ while [ $# -gt 0 ]; do
         --instance=*) instance=${1#*=}; instance_given=1; shift ;;
         --root) [ $# -ge 2 ] || fail "--root needs a directory"; root=$2; shift 2 ;;
         --root=*) root=${1#*=}; shift ;;
-        -h|--help) sed -n '2,9p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,10p' "$0"; exit 0 ;;
         *) fail "unknown argument: $1 (usage: uninstall.sh [--instance N] [--root DIR])" ;;
     esac
 done
