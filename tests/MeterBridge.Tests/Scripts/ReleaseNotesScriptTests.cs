@@ -28,29 +28,28 @@ public sealed class ReleaseNotesScriptTests
     [Fact]
     public void A_heading_like_line_in_a_code_block_does_not_end_the_section_and_the_next_heading_does()
     {
-        string readme = Path.GetTempFileName();
-        try
-        {
-            File.WriteAllText(readme, "## On a GX\n\n### Which build\n\nTake this.\n\n```sh\n# not a heading\n```\n\n### Install\n\nnot in the notes\n");
-            var result = Shell.Run(Script, [readme]);
+        var result = RunOn("## On a GX\n\n### Which build\n\nTake this.\n\n```sh\n# not a heading\n```\n\n### Install\n\nnot in the notes\n");
 
-            Assert.Equal(0, result.ExitCode);
-            Assert.Equal("Take this.\n\n```sh\n# not a heading\n```\n", result.Stdout);
-        }
-        finally { File.Delete(readme); }
+        Assert.Equal(0, result.ExitCode);
+        Assert.Equal("Take this.\n\n```sh\n# not a heading\n```\n", result.Stdout);
     }
 
     [Fact]
     public void A_readme_without_the_section_fails()
     {
+        var result = RunOn("# MeterBridge\n\n### Install\n\ntext\n");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("no \"### Which build\" section", result.Output);
+    }
+
+    private static ShellResult RunOn(string readmeText)
+    {
         string readme = Path.GetTempFileName();
         try
         {
-            File.WriteAllText(readme, "# MeterBridge\n\n### Install\n\ntext\n");
-            var result = Shell.Run(Script, [readme]);
-
-            Assert.Equal(1, result.ExitCode);
-            Assert.Contains("no \"### Which build\" section", result.Output);
+            File.WriteAllText(readme, readmeText);
+            return Shell.Run(Script, [readme]);
         }
         finally { File.Delete(readme); }
     }
