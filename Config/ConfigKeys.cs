@@ -3,7 +3,7 @@ using static MeterBridge.Config.KeyResult;
 namespace MeterBridge.Config;
 
 /// <summary>Every config.ini key, in the order <c>meterbridge check</c> shows them: the Python driver's [DEFAULT] and
-/// [MQTT] keys (payloads.md "Keys of config.ini"), then MeterBridge's own (read like [MQTT] keys, so they may stand in
+/// [MQTT] keys (README "Configuration"), then MeterBridge's own (read like [MQTT] keys, so they may stand in
 /// either section).</summary>
 public static class ConfigKeys
 {
