@@ -13,7 +13,7 @@ namespace MeterBridge.Mqtt;
 /// goes away retries after 1 s, 2 s, then every 3 s, logging a line per change of state, not per try.
 /// A broker problem never ends the process.
 /// </summary>
-public sealed class MqttSource(Settings settings, string clientId, Log log, Action<string, ReadOnlySequence<byte>> onPayload)
+public sealed class MqttSource(Settings settings, string clientId, Log log, IPayloadSink sink)
 {
     private static readonly TimeSpan FirstRetry = TimeSpan.FromSeconds(1);
     // The cap bounds how long values stay away after the broker returns: at most one wait plus a connect, well
@@ -21,18 +21,22 @@ public sealed class MqttSource(Settings settings, string clientId, Log log, Acti
     // longer cap would only make the meter come back later.
     private static readonly TimeSpan LastRetry = TimeSpan.FromSeconds(3);
 
-    // The keep-alive and QoS 0 payloads are handled under MQTTnet's client (BridgeChannelFactory); QoS 1 needs MQTTnet's acks.
-    private readonly IMqttClient _client = new MqttClientFactory().CreateMqttClient(
-        new BridgeChannelFactory(TimeSpan.FromSeconds(settings.Keepalive), settings.Qos == 0 ? onPayload : null));
+    // QoS 0: a blocking socket and a reader thread of ours (BridgeChannel.Reader.cs); QoS 1 needs MQTTnet's reading and acks.
+    private readonly BlockingSocketConnector? _socket = settings.Qos == 0 ? new BlockingSocketConnector() : null;
+    private IMqttClient? _client;
     private string? _lastProblem;
 
     public async Task RunAsync(CancellationToken cancel)
     {
         var options = BrokerOptions.Build(settings, clientId);
         options.KeepAlivePeriod = TimeSpan.Zero; // BridgeChannelFactory keeps the connection alive
+        if (_socket is not null && options.ChannelOptions is MqttClientTcpOptions tcp) tcp.StreamProvider = _socket;
+        _client = new MqttClientFactory().CreateMqttClient(
+            new BridgeChannelFactory(TimeSpan.FromSeconds(settings.Keepalive), _socket is null ? null : (sink, _socket)));
         _client.ApplicationMessageReceivedAsync += args =>
         {
-            onPayload(args.ApplicationMessage.Topic, args.ApplicationMessage.Payload);
+            sink.OnPayload(args.ApplicationMessage.Topic, args.ApplicationMessage.Payload);
+            sink.EndOfBatch(canWait: false); // MQTTnet reads on: the publisher thread sends what must wait
             return Task.CompletedTask;
         };
 
@@ -82,7 +86,7 @@ public sealed class MqttSource(Settings settings, string clientId, Log log, Acti
     /// <summary>Leaves the broker politely; bounded so a dead broker cannot delay shutdown.</summary>
     public async Task StopAsync()
     {
-        if (!_client.IsConnected) return;
+        if (_client is not { IsConnected: true }) return;
         using var timeout = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
         try { await _client.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().Build(), timeout.Token); }
         catch (Exception) { /* shutting down anyway */ }
