@@ -4,7 +4,23 @@ namespace MeterBridge.Config;
 /// key (or one for a newer version) still starts, and a misspelt key is still pointed out.</summary>
 public static class UnusedKeys
 {
+    /// <summary>One warning per unused key or section, at most <see cref="IniFile.MaxErrors"/> and then one line
+    /// that says there are more.</summary>
     public static IEnumerable<string> Find(IniFile file)
+    {
+        int count = 0;
+        foreach (string warning in Each(file))
+        {
+            if (++count > IniFile.MaxErrors)
+            {
+                yield return $"{file.FileName}: more unused keys are not listed";
+                yield break;
+            }
+            yield return warning;
+        }
+    }
+
+    private static IEnumerable<string> Each(IniFile file)
     {
         foreach (IniEntry entry in file.Defaults.Entries)
             if (ConfigKeys.Find(entry.Key) is null)
@@ -12,6 +28,8 @@ public static class UnusedKeys
 
         foreach (IniSection section in file.Sections)
         {
+            if (section.Name == MappingSection.Name)
+                continue; // read by MappingSection, which names its own problems
             if (section.Name != SettingsLoader.MqttSection)
             {
                 yield return $"{file.FileName}:{section.Line}: section [{section.Name}] is not used (keys go in [DEFAULT] and [{SettingsLoader.MqttSection}])";

@@ -55,10 +55,11 @@ public sealed class MqttSource(Settings settings, string clientId, Log log, IPay
                 // MQTTnet 5 may return a refused CONNACK instead of throwing; then the subscribe would only say "not connected".
                 var connected = await _client.ConnectAsync(options, cancel);
                 if (connected.ResultCode != MqttClientConnectResultCode.Success) throw new BrokerRefusedException(connected.ResultCode);
-                await _client.SubscribeAsync(new MqttClientSubscribeOptionsBuilder()
-                    .WithTopicFilter(settings.Topic, settings.Qos == 1 ? MqttQualityOfServiceLevel.AtLeastOnce : MqttQualityOfServiceLevel.AtMostOnce)
-                    .Build(), cancel);
-                log.Info($"connected to {settings.BrokerAddress}:{settings.BrokerPort}, subscribed to {settings.Topic}");
+                var subscribe = new MqttClientSubscribeOptionsBuilder();
+                foreach (string filter in settings.Subscriptions)
+                    subscribe.WithTopicFilter(filter, settings.Qos == 1 ? MqttQualityOfServiceLevel.AtLeastOnce : MqttQualityOfServiceLevel.AtMostOnce);
+                await _client.SubscribeAsync(subscribe.Build(), cancel);
+                log.Info($"connected to {settings.BrokerAddress}:{settings.BrokerPort}, subscribed to {string.Join(", ", settings.Subscriptions)}");
                 _lastProblem = null;
                 retry = FirstRetry;
                 string reason = await lost.Task.WaitAsync(cancel);

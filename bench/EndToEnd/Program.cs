@@ -53,7 +53,7 @@ File.WriteAllText(json, JsonSerializer.Serialize(new
     Machine = $"{Environment.ProcessorCount} cores, {Environment.OSVersion}",
     BinaryBytes = binaryBytes,
     Runs = runs,
-}, new JsonSerializerOptions { WriteIndented = true }));
+}, new JsonSerializerOptions { WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals }));
 Console.WriteLine($"\nJSON: {Path.GetRelativePath(root, json)}");
 return 0;
 
