@@ -182,11 +182,8 @@ public sealed class SettingsTests
 
         Assert.True(bridge.WaitForLine("com.victronenergy.settings has not answered AddSettings for 10 s; still waiting", TimeSpan.FromSeconds(20)), bridge.Log);
         Assert.False(rig.OnBus(), "the meter registered under the config's role before its settings were loaded");
-        rig.WaitForValue("/DeviceInstance", "(<45>,)", TimeSpan.FromSeconds(15), bridge, AcLoad);
-        Assert.Equal("(<'Boiler'>,)", rig.GetValue("/CustomName", AcLoad));
-        Assert.Equal("(<1>,)", rig.GetValue("/Position", AcLoad));
+        WaitForEarlierRun(rig, bridge, TimeSpan.FromSeconds(15));
         Assert.Equal("(<250.0>,)", rig.GetValue("/Ac/Power", AcLoad));
-        Assert.False(rig.OnBus(), "a grid service is on the bus");
         Assert.Contains(bridge.Lines, line => line.Contains(": acload:45, name 'Boiler', position 1 (answered after 1"));
 
         // The GUI's later changes are followed.
@@ -205,9 +202,7 @@ public sealed class SettingsTests
 
         Assert.True(bridge.WaitForLine("cannot add /Settings/Devices/mqtt_40 to com.victronenergy.settings (", Rig.Deadline), bridge.Log);
         Assert.Contains(bridge.Lines, line => line.Contains("settings are being written") && line.EndsWith("trying again every 10 s"));
-        rig.WaitForValue("/DeviceInstance", "(<45>,)", TimeSpan.FromSeconds(15), bridge, AcLoad);
-        Assert.Equal("(<'Boiler'>,)", rig.GetValue("/CustomName", AcLoad));
-        Assert.False(rig.OnBus(), "a grid service is on the bus");
+        WaitForEarlierRun(rig, bridge, TimeSpan.FromSeconds(15));
     }
 
     [Fact]
@@ -240,8 +235,7 @@ public sealed class SettingsTests
 
         settings.AddSettingsDelay = TimeSpan.Zero;
         settings.Start();
-        rig.WaitForValue("/DeviceInstance", "(<45>,)", Reregister, bridge, AcLoad);
-        Assert.Equal("(<'Boiler'>,)", rig.GetValue("/CustomName", AcLoad));
+        WaitForEarlierRun(rig, bridge, Reregister);
         Assert.Single(bridge.Lines, line => line.Contains("settings in com.victronenergy.settings under"));
     }
 
@@ -281,9 +275,7 @@ public sealed class SettingsTests
 
         Assert.True(bridge.WaitForLine("subscribed to", TimeSpan.FromSeconds(10)), bridge.Log);
         rig.Publish("""{"grid":{"power":250.0}}""");
-        rig.WaitForValue("/DeviceInstance", "(<45>,)", Reregister, bridge, AcLoad);
-        Assert.Equal("(<'Boiler'>,)", rig.GetValue("/CustomName", AcLoad));
-        Assert.False(rig.OnBus(), "a grid service is on the bus");
+        WaitForEarlierRun(rig, bridge, Reregister);
     }
 
     /// <summary>What an earlier run on this GX stored: this meter is an AC load with VRM instance 45, a name and a position.</summary>
@@ -293,6 +285,15 @@ public sealed class SettingsTests
         [CustomName] = "Boiler",
         [Position] = 1,
     };
+
+    /// <summary>Waits until the meter shows what <see cref="EarlierRun"/> stored, with no grid service left on the bus.</summary>
+    private static void WaitForEarlierRun(Rig rig, BridgeProcess bridge, TimeSpan timeout)
+    {
+        rig.WaitForValue("/DeviceInstance", "(<45>,)", timeout, bridge, AcLoad);
+        Assert.Equal("(<'Boiler'>,)", rig.GetValue("/CustomName", AcLoad));
+        Assert.Equal("(<1>,)", rig.GetValue("/Position", AcLoad));
+        Assert.False(rig.OnBus(), "a grid service is on the bus");
+    }
 
     /// <summary>The bridge, with one message published and its power on D-Bus: the meter is registered and has read its settings.</summary>
     private static BridgeProcess StartOnTheBus(Rig rig, double power)
