@@ -25,12 +25,23 @@ namespace MeterBridge.Mqtt;
 /// </summary>
 /// <param name="keepAlive">As configured; MQTTnet's options must say zero. Zero: no keep-alive.</param>
 /// <param name="onPayload">Takes QoS 0 payloads; null: every PUBLISH goes to MQTTnet.</param>
-public sealed class BridgeChannelFactory(TimeSpan keepAlive, Action<string, ReadOnlySequence<byte>>? onPayload) : IMqttClientAdapterFactory
+/// <param name="maxPublishLength">A PUBLISH with a longer remaining length is dropped unread (<see cref="OversizedPublishFilter"/>).</param>
+/// <param name="onOversized">Told the size of each dropped PUBLISH.</param>
+public sealed class BridgeChannelFactory(TimeSpan keepAlive, Action<string, ReadOnlySequence<byte>>? onPayload,
+    long maxPublishLength, Action<long> onOversized) : IMqttClientAdapterFactory
 {
-    private readonly MqttClientAdapterFactory _inner = new();
-
-    public IMqttChannelAdapter CreateClientAdapter(MqttClientOptions options, MqttPacketInspector packetInspector, IMqttNetLogger logger) =>
-        new BridgeChannel(_inner.CreateClientAdapter(options, packetInspector, logger), keepAlive, onPayload);
+    /// <summary>What MQTTnet's MqttClientAdapterFactory builds for a TCP broker, with the oversize filter under the packet reader.</summary>
+    public IMqttChannelAdapter CreateClientAdapter(MqttClientOptions options, MqttPacketInspector packetInspector, IMqttNetLogger logger)
+    {
+        var channel = new OversizedPublishFilter(new MqttTcpChannel(options), maxPublishLength, onOversized);
+        var formatter = new MqttPacketFormatterAdapter(options.ProtocolVersion, new MqttBufferWriter(options.WriterBufferSize, options.WriterBufferSizeMax));
+        var adapter = new MqttChannelAdapter(channel, formatter, logger)
+        {
+            AllowPacketFragmentation = options.AllowPacketFragmentation,
+            PacketInspector = packetInspector,
+        };
+        return new BridgeChannel(adapter, keepAlive, onPayload);
+    }
 
     private sealed class BridgeChannel(IMqttChannelAdapter inner, TimeSpan keepAlive, Action<string, ReadOnlySequence<byte>>? onPayload) : IMqttChannelAdapter
     {

@@ -1,9 +1,8 @@
 using System.Buffers;
-using System.Security.Authentication;
+using System.Diagnostics;
 using MeterBridge.Bridge;
 using MeterBridge.Config;
 using MQTTnet;
-using MQTTnet.Adapter;
 using MQTTnet.Protocol;
 
 namespace MeterBridge.Mqtt;
@@ -13,26 +12,54 @@ namespace MeterBridge.Mqtt;
 /// goes away retries after 1 s, 2 s, then every 3 s, logging a line per change of state, not per try.
 /// A broker problem never ends the process.
 /// </summary>
-public sealed class MqttSource(Settings settings, string clientId, Log log, Action<string, ReadOnlySequence<byte>> onPayload)
+public sealed class MqttSource
 {
     private static readonly TimeSpan FirstRetry = TimeSpan.FromSeconds(1);
     // The cap bounds how long values stay away after the broker returns: at most one wait plus a connect, well
     // within the 5 s a GX user should wait. One refused TCP connect every 3 s costs nothing measurable, so a
     // longer cap would only make the meter come back later.
     private static readonly TimeSpan LastRetry = TimeSpan.FromSeconds(3);
+    // A connection that ends sooner than this after subscribing counts as a failed try, not as a recovery: the backoff
+    // goes on growing (a broker that drops us at once, or a message that kills each connection, is not hammered).
+    private static readonly TimeSpan Recovered = TimeSpan.FromSeconds(10);
+    // MQTTnet also needs one for its own sends and disconnects; ours bounds the wait for CONNACK and SUBACK.
+    private static readonly TimeSpan MaxAnswerWait = TimeSpan.FromSeconds(10);
+    // At most one line a minute about dropped oversized messages.
+    private static readonly TimeSpan OversizedLogInterval = TimeSpan.FromSeconds(60);
 
-    // The keep-alive and QoS 0 payloads are handled under MQTTnet's client (BridgeChannelFactory); QoS 1 needs MQTTnet's acks.
-    private readonly IMqttClient _client = new MqttClientFactory().CreateMqttClient(
-        new BridgeChannelFactory(TimeSpan.FromSeconds(settings.Keepalive), settings.Qos == 0 ? onPayload : null));
+    private readonly Settings _settings;
+    private readonly string _clientId;
+    private readonly Log _log;
+    private readonly Action<string, ReadOnlySequence<byte>> _onPayload;
+    private readonly IMqttClient _client;
+    private readonly CertificateCheck _certificates;
+    private readonly TimeSpan _answerWait;
     private string? _lastProblem;
+    private long _oversizedLogged = long.MinValue;
+    private int _oversizedSince;
+
+    public MqttSource(Settings settings, string clientId, Log log, Action<string, ReadOnlySequence<byte>> onPayload)
+    {
+        _settings = settings;
+        _clientId = clientId;
+        _log = log;
+        _onPayload = onPayload;
+        _certificates = new CertificateCheck(settings);
+        // A broker that is silent for 1.5 keep-alives is given up once connected; before CONNACK the same rule, capped.
+        _answerWait = settings.Keepalive > 0 && TimeSpan.FromSeconds(settings.Keepalive * 1.5) < MaxAnswerWait
+            ? TimeSpan.FromSeconds(settings.Keepalive * 1.5) : MaxAnswerWait;
+        // The keep-alive and QoS 0 payloads are handled under MQTTnet's client (BridgeChannelFactory); QoS 1 needs MQTTnet's acks.
+        _client = new MqttClientFactory().CreateMqttClient(new BridgeChannelFactory(TimeSpan.FromSeconds(settings.Keepalive),
+            settings.Qos == 0 ? onPayload : null, BrokerOptions.MaxPublishLength(settings), OnOversized));
+    }
 
     public async Task RunAsync(CancellationToken cancel)
     {
-        var options = BrokerOptions.Build(settings, clientId);
+        var options = BrokerOptions.Build(_settings, _clientId, _certificates);
         options.KeepAlivePeriod = TimeSpan.Zero; // BridgeChannelFactory keeps the connection alive
         _client.ApplicationMessageReceivedAsync += args =>
         {
-            onPayload(args.ApplicationMessage.Topic, args.ApplicationMessage.Payload);
+            _onPayload(args.ApplicationMessage.Topic, args.ApplicationMessage.Payload);
             return Task.CompletedTask;
         };
 
@@ -42,34 +69,38 @@ public sealed class MqttSource(Settings settings, string clientId, Log log, Acti
             var lost = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
             Task OnDisconnected(MqttClientDisconnectedEventArgs args)
             {
-                lost.TrySetResult(args.Exception?.Message ?? args.Reason.ToString());
+                lost.TrySetResult(args.Exception is { } error ? Explain(error, connecting: false) : args.Reason.ToString());
                 return Task.CompletedTask;
             }
+            var answer = CancellationTokenSource.CreateLinkedTokenSource(cancel);
             try
             {
                 _client.DisconnectedAsync += OnDisconnected;
-                // MQTTnet 5 may return a refused CONNACK instead of throwing; then the subscribe would only say "not connected".
-                var connected = await _client.ConnectAsync(options, cancel);
-                if (connected.ResultCode != MqttClientConnectResultCode.Success) throw new BrokerRefusedException(connected.ResultCode);
-                await _client.SubscribeAsync(new MqttClientSubscribeOptionsBuilder()
-                    .WithTopicFilter(settings.Topic, settings.Qos == 1 ? MqttQualityOfServiceLevel.AtLeastOnce : MqttQualityOfServiceLevel.AtMostOnce)
-                    .Build(), cancel);
-                log.Info($"connected to {settings.BrokerAddress}:{settings.BrokerPort}, subscribed to {settings.Topic}");
+                _certificates.Forget();
+                answer.CancelAfter(_answerWait);
+                await ConnectAndSubscribeAsync(options, answer.Token);
+                answer.Dispose();
+                _log.Info($"connected to {_settings.BrokerAddress}:{_settings.BrokerPort}, subscribed to {_settings.Topic}");
                 _lastProblem = null;
-                retry = FirstRetry;
+                long since = Stopwatch.GetTimestamp();
                 string reason = await lost.Task.WaitAsync(cancel);
-                Problem($"lost the broker {settings.BrokerAddress}:{settings.BrokerPort} ({reason}); retrying");
+                if (Stopwatch.GetElapsedTime(since) >= Recovered) retry = FirstRetry;
+                Problem($"lost the broker {_settings.BrokerAddress}:{_settings.BrokerPort} ({reason}); retrying");
             }
-            catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+            catch (Exception) when (cancel.IsCancellationRequested)
             {
-                break;
+                break; // SIGTERM: whatever MQTTnet made of the cancelled connect is no broker problem
             }
             catch (Exception error)
             {
-                Problem($"cannot connect to {settings.BrokerAddress}:{settings.BrokerPort}: {Explain(error)}; retrying");
+                string why = answer.IsCancellationRequested ? $"no answer within {_answerWait.TotalSeconds:0.#} s" : Explain(error, connecting: true);
+                if (_log.Enabled(LogLevel.Debug)) _log.Debug($"connect failed: {Describe(error)}");
+                Problem($"cannot connect to {_settings.BrokerAddress}:{_settings.BrokerPort}: {why}; retrying");
+                await LeaveAsync(); // a half-made connection (no SUBACK) must not linger beside the next one
             }
             finally
             {
+                answer.Dispose();
                 _client.DisconnectedAsync -= OnDisconnected;
             }
 
@@ -79,39 +110,60 @@ public sealed class MqttSource(Settings settings, string clientId, Log log, Acti
         }
     }
 
+    /// <summary>CONNECT and SUBSCRIBE, each answer awaited until <paramref name="answer"/> ends; a refusal of either throws.</summary>
+    private async Task ConnectAndSubscribeAsync(MqttClientOptions options, CancellationToken answer)
+    {
+        // MQTTnet 5 may return a refused CONNACK instead of throwing; then the subscribe would only say "not connected".
+        var connected = await _client.ConnectAsync(options, answer);
+        if (connected.ResultCode != MqttClientConnectResultCode.Success) throw new BrokerRefusedException(connected.ResultCode);
+        var subscribed = await _client.SubscribeAsync(new MqttClientSubscribeOptionsBuilder()
+            .WithTopicFilter(_settings.Topic, _settings.Qos == 1 ? MqttQualityOfServiceLevel.AtLeastOnce : MqttQualityOfServiceLevel.AtMostOnce)
+            .Build(), answer);
+        foreach (var item in subscribed.Items)
+            if (item.ResultCode > MqttClientSubscribeResultCode.GrantedQoS2) throw new SubscriptionRefusedException(item.TopicFilter.Topic, item.ResultCode);
+    }
+
     /// <summary>Leaves the broker politely; bounded so a dead broker cannot delay shutdown.</summary>
-    public async Task StopAsync()
+    public Task StopAsync() => LeaveAsync();
+
+    private async Task LeaveAsync()
     {
         if (!_client.IsConnected) return;
         using var timeout = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
         try { await _client.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().Build(), timeout.Token); }
-        catch (Exception) { /* shutting down anyway */ }
+        catch (Exception) { /* leaving anyway */ }
     }
 
     private void Problem(string message)
     {
         if (message == _lastProblem) return;
         _lastProblem = message;
-        log.Warning(message);
+        _log.Warning(message);
     }
 
-    private static string Explain(Exception error) => error switch
+    /// <summary>Read thread: a PUBLISH too large for max_payload_size was dropped unread. One line a minute at most.</summary>
+    private void OnOversized(long size)
     {
-        BrokerRefusedException { Code: MqttClientConnectResultCode.BadUserNameOrPassword or MqttClientConnectResultCode.NotAuthorized } refused =>
-            $"the broker refused the credentials ({refused.Code})",
-        BrokerRefusedException refused => $"the broker refused the connection ({refused.Code})",
-        // MQTTnet 5 puts the CONNACK result code only into the message.
-        MqttConnectingFailedException failed when failed.Message.Contains(nameof(MqttClientConnectResultCode.BadUserNameOrPassword))
-            || failed.Message.Contains(nameof(MqttClientConnectResultCode.NotAuthorized)) =>
-            $"the broker refused the credentials ({failed.Message})",
-        MqttConnectingFailedException failed => $"the broker refused the connection ({failed.Message})",
-        _ when error.GetBaseException() is AuthenticationException tls => $"TLS failed: {tls.Message}",
-        _ => error.GetBaseException().Message,
-    };
-}
+        long now = Stopwatch.GetTimestamp();
+        if (_oversizedLogged != long.MinValue && Stopwatch.GetElapsedTime(_oversizedLogged, now) < OversizedLogInterval)
+        {
+            _oversizedSince++;
+            return;
+        }
+        string more = _oversizedSince > 0 ? $" (and {_oversizedSince} more in the last {OversizedLogInterval.TotalSeconds:0} s)" : "";
+        _log.Warning($"skipped a message of {size} bytes on {_settings.Topic} unread: larger than max_payload_size = {_settings.MaxPayloadSize}{more}");
+        _oversizedLogged = now;
+        _oversizedSince = 0;
+    }
 
-/// <summary>A CONNACK with a result code other than Success.</summary>
-public sealed class BrokerRefusedException(MqttClientConnectResultCode code) : Exception($"the broker answered {code}")
-{
-    public MqttClientConnectResultCode Code { get; } = code;
+    private string Explain(Exception error, bool connecting) => BrokerProblem.Explain(error, _settings, _certificates.LastRefusal, connecting);
+
+    /// <summary>Every exception in the chain, type and message: for DEBUG lines.</summary>
+    private static string Describe(Exception error)
+    {
+        var text = new System.Text.StringBuilder();
+        for (Exception? e = error; e is not null; e = e.InnerException)
+            text.Append(text.Length > 0 ? " <- " : "").Append(e.GetType().Name).Append(": ").Append(e.Message);
+        return text.ToString();
+    }
 }
