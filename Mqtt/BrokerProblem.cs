@@ -39,7 +39,11 @@ public static class BrokerProblem
             return "TLS failed: the broker closed the connection during the handshake ("
                 + (settings.TlsClientCert is { Length: > 0 } ? "does it accept this client certificate?)" : "does it require a client certificate?)");
         if (Closed(error))
-            return connecting ? "the broker closed the connection before answering" : "the broker closed the connection";
+            return connecting && !settings.TlsEnabled
+                ? "the broker closed the connection before answering (is this a TLS port? then set tls_enabled = 1)"
+                : "the broker closed the connection";
+        if (Find<MqttProtocolViolationException>(error) is not null)
+            return "the other side does not speak MQTT (is this the broker's MQTT port?)";
         if (Find<TimeoutException>(error) is not null || Find<MqttCommunicationTimedOutException>(error) is not null)
             return "no answer (timed out)";
         return error is MqttConnectingFailedException { InnerException: { } inner } ? inner.Message : error.Message;
