@@ -75,8 +75,8 @@ public sealed class BridgeChannelFactory(TimeSpan keepAlive, Action<string, Read
             }
         }
 
-        private MqttCommunicationException BrokerSilent(Exception? error) =>
-            new($"no answer from the broker for {keepAlive.TotalSeconds * 1.5:0.#} s", error!);
+        private BrokerSilentException BrokerSilent(Exception? error) =>
+            new($"no answer from the broker for {keepAlive.TotalSeconds * 1.5:0.#} s", error);
 
         public Task SendPacketAsync(MqttPacket packet, CancellationToken cancellationToken)
         {

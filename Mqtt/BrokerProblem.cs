@@ -28,6 +28,8 @@ public static class BrokerProblem
             case MqttConnectingFailedException failed when failed.Message.Contains(nameof(MqttClientConnectResultCode.BadUserNameOrPassword))
                 || failed.Message.Contains(nameof(MqttClientConnectResultCode.NotAuthorized)):
                 return $"the broker refused the credentials ({failed.InnerException?.Message ?? failed.Message})";
+            case BrokerSilentException silent:
+                return silent.Message; // already ours, and the connection it ended was closed by us, not the broker
             case SubscriptionRefusedException refused:
                 return $"the broker refused the subscription to {refused.Topic} ({refused.Code}): may this client read it?";
         }
@@ -84,3 +86,6 @@ public sealed class SubscriptionRefusedException(string topic, MqttClientSubscri
     public string Topic { get; } = topic;
     public MqttClientSubscribeResultCode Code { get; } = code;
 }
+
+/// <summary>The keep-alive gave up on a broker that stopped answering (BridgeChannel); the message says for how long.</summary>
+public sealed class BrokerSilentException(string message, Exception? inner) : MqttCommunicationException(message, inner!);

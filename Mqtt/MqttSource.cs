@@ -24,8 +24,6 @@ public sealed class MqttSource
     private static readonly TimeSpan Recovered = TimeSpan.FromSeconds(10);
     // MQTTnet also needs one for its own sends and disconnects; ours bounds the wait for CONNACK and SUBACK.
     private static readonly TimeSpan MaxAnswerWait = TimeSpan.FromSeconds(10);
-    // At most one line a minute about dropped oversized messages.
-    private static readonly TimeSpan OversizedLogInterval = TimeSpan.FromSeconds(60);
 
     private readonly Settings _settings;
     private readonly string _clientId;
@@ -35,10 +33,9 @@ public sealed class MqttSource
     private readonly CertificateCheck _certificates;
     private readonly TimeSpan _answerWait;
     private string? _lastProblem;
-    private long _oversizedLogged = long.MinValue;
-    private int _oversizedSince;
 
-    public MqttSource(Settings settings, string clientId, Log log, Action<string, ReadOnlySequence<byte>> onPayload)
+    /// <param name="onOversized">Told the size of each message too large to read (OversizedPublishFilter), on the read thread.</param>
+    public MqttSource(Settings settings, string clientId, Log log, Action<string, ReadOnlySequence<byte>> onPayload, Action<long> onOversized)
     {
         _settings = settings;
         _clientId = clientId;
@@ -50,7 +47,7 @@ public sealed class MqttSource
             ? TimeSpan.FromSeconds(settings.Keepalive * 1.5) : MaxAnswerWait;
         // The keep-alive and QoS 0 payloads are handled under MQTTnet's client (BridgeChannelFactory); QoS 1 needs MQTTnet's acks.
         _client = new MqttClientFactory().CreateMqttClient(new BridgeChannelFactory(TimeSpan.FromSeconds(settings.Keepalive),
-            settings.Qos == 0 ? onPayload : null, BrokerOptions.MaxPublishLength(settings), OnOversized));
+            settings.Qos == 0 ? onPayload : null, BrokerOptions.MaxPublishLength(settings), onOversized));
     }
 
     public async Task RunAsync(CancellationToken cancel)
@@ -139,21 +136,6 @@ public sealed class MqttSource
         if (message == _lastProblem) return;
         _lastProblem = message;
         _log.Warning(message);
-    }
-
-    /// <summary>Read thread: a PUBLISH too large for max_payload_size was dropped unread. One line a minute at most.</summary>
-    private void OnOversized(long size)
-    {
-        long now = Stopwatch.GetTimestamp();
-        if (_oversizedLogged != long.MinValue && Stopwatch.GetElapsedTime(_oversizedLogged, now) < OversizedLogInterval)
-        {
-            _oversizedSince++;
-            return;
-        }
-        string more = _oversizedSince > 0 ? $" (and {_oversizedSince} more in the last {OversizedLogInterval.TotalSeconds:0} s)" : "";
-        _log.Warning($"skipped a message of {size} bytes on {_settings.Topic} unread: larger than max_payload_size = {_settings.MaxPayloadSize}{more}");
-        _oversizedLogged = now;
-        _oversizedSince = 0;
     }
 
     private string Explain(Exception error, bool connecting) => BrokerProblem.Explain(error, _settings, _certificates.LastRefusal, connecting);
