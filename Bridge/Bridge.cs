@@ -4,28 +4,31 @@ using MeterBridge.Config;
 using MeterBridge.DBus;
 using MeterBridge.Items;
 using MeterBridge.Meter;
+using MeterBridge.Mqtt;
 
 namespace MeterBridge.Bridge;
 
 /// <summary>
-/// The hot loop. MQTT thread: payload → decode → merge (<see cref="OnPayload"/>). Publisher thread:
-/// merged state → changed D-Bus values → one ItemsChanged (<see cref="Run"/>). Messages that arrive while a
-/// signal is being sent are merged all the same and go out together in the next one: the newest state wins,
-/// nothing queues, and a Tasmota meter's one-value messages are never lost to coalescing.
+/// The hot loop. Reader (MQTT) thread: payload → decode → merge (<see cref="OnPayload"/>), and when nothing more is
+/// waiting to be read, merged state → changed D-Bus values → one ItemsChanged (<see cref="EndOfBatch"/>), at most
+/// one per update interval. Messages that come within the interval are merged and go out together at its end: the
+/// newest state wins, nothing queues, and a Tasmota meter's one-value messages are never lost to coalescing.
 /// <para>
-/// While the publisher thread sleeps with the meter on the bus and fresh, the MQTT thread sends the signal itself:
-/// waking another thread costs far more CPU than the message (README, Performance). Registration, staleness, role
-/// and settings stay on the publisher thread; every signal is sent under the gate, so sends never overlap.
+/// Wake-ups, not messages, are what a GX pays for (README, Performance). A message that comes when the interval has
+/// passed is published at once by the reader thread itself; one that comes too soon makes the reader sit out the
+/// rest of the interval without reading (the next messages wait in the kernel) and then publish them all as one.
+/// The publisher thread (<see cref="Run"/>) registers, applies staleness, role and settings, and publishes what a
+/// reader could not (a QoS 1 reader cannot wait); every signal is sent under the gate.
 /// </para>
 /// </summary>
-public sealed partial class Bridge
+public sealed partial class Bridge : IPayloadSink
 {
     private static readonly long Frequency = Stopwatch.Frequency;
     /// <summary>
-    /// At most 2 000 signals a second. Tmds queues what the bus cannot take yet, without bound: a flood of messages,
-    /// each sent at once, ran the heap out. Closer messages are merged and go out together at the end of the interval.
+    /// At most 2 000 signals a second, whatever update_interval says: Tmds queues what the bus cannot take yet,
+    /// without bound, and a flood of messages each sent at once ran the heap out.
     /// </summary>
-    private static readonly long SignalInterval = Frequency / 2000;
+    private static readonly long ShortestInterval = Frequency / 2000;
     private static readonly TimeSpan WaitingLogInterval = TimeSpan.FromMinutes(1);
 
     private readonly Settings _settings;
@@ -39,11 +42,17 @@ public sealed partial class Bridge
     private readonly AutoResetEvent _wake = new(false);
     private readonly WaitHandle[] _waitHandles;
     private readonly CancellationToken _stop;
+    private readonly long _interval;
     private byte[] _copy = [];
 
+    // Under the gate.
     private bool _dirty;
-    private bool _publishInline; // under the gate: the publisher thread sleeps, registered and fresh
-    private long _lastSignal;    // under the gate
+    private bool _publishInline;  // the publisher thread sleeps with the meter registered and fresh: readers publish
+    private bool _wakesForSignal; // ... and its sleep ends by the time the next signal may go
+    private bool _readerWaits;    // a reader sits out the interval and publishes at its end
+    private long _lastSignal;
+
+    // Publisher thread.
     private bool _registered;
     private Staleness _staleness;
     private long _lastWaitingLog;
@@ -60,13 +69,14 @@ public sealed partial class Bridge
         _stale = new StaleTimer(settings.Timeout, Frequency);
         _stop = stop;
         _waitHandles = [_wake, stop.WaitHandle];
+        _interval = Math.Max(settings.UpdateInterval * Frequency / 1000, ShortestInterval);
         _lastWaitingLog = Stopwatch.GetTimestamp();
         _localSettings = localSettings;
         _deviceSettings = new DeviceSettings(settings.DeviceInstance);
         _setup = DeviceSetup.FromConfig(settings);
     }
 
-    /// <summary>MQTT thread: decode and merge one payload. Allocation-free for a good payload.</summary>
+    /// <summary>Reader thread: decode and merge one payload. Allocation-free for a good payload.</summary>
     /// <param name="topic">The topic it came on (a mapped source reads it; the seed format does not).</param>
     public void OnPayload(string topic, ReadOnlySequence<byte> payload)
     {
@@ -79,20 +89,14 @@ public sealed partial class Bridge
                 : _meter.Apply(payload.IsSingleSegment ? payload.FirstSpan : Contiguous(payload));
             if (verdict.IsAccepted)
             {
-                long now = Stopwatch.GetTimestamp();
-                _stale.Accepted(now);
+                _stale.Accepted(Stopwatch.GetTimestamp());
                 _dirty = true;
-                if (_publishInline && now - _lastSignal >= SignalInterval)
-                {
-                    PublishLocked();
-                    return;
-                }
+                return;
             }
         }
-        if (verdict.IsAccepted) _wake.Set();
         // Counted per reason and key, not per text: the text quotes the value, which a hostile publisher varies at will.
-        else if (_problems.Report(LogLevel.Warning, "rejected a message: " + verdict.Describe(_settings.Limits), Stopwatch.GetTimestamp(),
-                     kind: $"{verdict.Reason} {verdict.Location} {verdict.Quantity}"))
+        if (_problems.Report(LogLevel.Warning, "rejected a message: " + verdict.Describe(_settings.Limits), Stopwatch.GetTimestamp(),
+                kind: $"{verdict.Reason} {verdict.Location} {verdict.Quantity}"))
             _wake.Set(); // a new summary window: the publisher's sleep must end in time to write it
     }
 
@@ -105,6 +109,37 @@ public sealed partial class Bridge
         if (_problems.Report(LogLevel.Warning, $"rejected a message: message of {size} bytes is larger than max_payload_size = {_settings.MaxPayloadSize} (skipped unread)",
                 Stopwatch.GetTimestamp(), kind: $"{RejectReason.TooLarge} {Location.Total} {Quantity.Power}"))
             _wake.Set();
+    }
+
+    /// <summary>Reader thread, when nothing more is waiting to be read: see <see cref="IPayloadSink.EndOfBatch"/>.</summary>
+    public long EndOfBatch(bool canWait)
+    {
+        bool wake;
+        lock (_service.Gate)
+        {
+            bool flowing = _readerWaits; // it sat out an interval: more messages are likely within the next one
+            _readerWaits = false;
+            if (!_dirty) return 0;
+            if (!_publishInline) wake = true; // the publisher registers, recovers, or is awake and publishes itself
+            else
+            {
+                long next = _lastSignal + _interval;
+                if (Stopwatch.GetTimestamp() >= next)
+                {
+                    PublishLocked();
+                    if (!(canWait && flowing)) return 0;
+                    next = _lastSignal + _interval; // sit out one more interval rather than wake for its first message
+                }
+                if (canWait)
+                {
+                    _readerWaits = true;
+                    return next;
+                }
+                wake = !_wakesForSignal;
+            }
+        }
+        if (wake) _wake.Set();
+        return 0;
     }
 
     /// <summary>Publisher thread: publishes changes and applies the staleness rules until stopped. Returns the exit code.</summary>
@@ -135,22 +170,10 @@ public sealed partial class Bridge
                 lock (_service.Gate) _dirty = true;
             }
             if (!_registered) Register();
-            else
-            {
-                WaitForSignalInterval();
-                Publish();
-            }
+            else lock (_service.Gate) if (now - _lastSignal >= _interval) PublishLocked();
         }
         _problems.Flush(long.MaxValue);
         return 0;
-    }
-
-    /// <summary>Right after a signal: a millisecond's pause, in which further messages merge into the next one.</summary>
-    private void WaitForSignalInterval()
-    {
-        bool tooSoon;
-        lock (_service.Gate) tooSoon = Stopwatch.GetTimestamp() - _lastSignal < SignalInterval;
-        if (tooSoon) Thread.Sleep(1);
     }
 
     private void Publish()
@@ -216,8 +239,9 @@ public sealed partial class Bridge
     }
 
     /// <summary>
-    /// Sleeps until woken (a message to publish, a setting, a new problem to summarise) or the next deadline:
-    /// staleness, a log summary, the next "waiting for data" line. No deadline, no wake-up: an idle bridge sleeps.
+    /// Sleeps until woken (a message the publisher must act on, a setting, a new problem to summarise) or the next
+    /// deadline: an update no reader will send, staleness, a log summary, the next "waiting for data" line.
+    /// No deadline, no wake-up: an idle bridge sleeps.
     /// </summary>
     private void Sleep()
     {
@@ -227,9 +251,12 @@ public sealed partial class Bridge
         {
             if (_staleness == Staleness.Fresh && _stale.TicksLeft(now) is >= 0 and var left) due = Math.Min(due, now + left);
             if (!_meter.HasData || !_registered) due = Math.Min(due, _lastWaitingLog + (long)(WaitingLogInterval.TotalSeconds * Frequency));
+            long nextSignal = _lastSignal + _interval;
+            if (_registered && _dirty && !_readerWaits) due = Math.Min(due, nextSignal);
             _publishInline = _registered && _staleness == Staleness.Fresh;
+            _wakesForSignal = due <= nextSignal;
         }
-        WaitHandle.WaitAny(_waitHandles, due == long.MaxValue ? Timeout.Infinite : (int)Math.Clamp((due - now) * 1000 / Frequency + 1, 0, int.MaxValue));
+        WaitHandle.WaitAny(_waitHandles, Deadline.MillisecondsFrom(now, due));
         lock (_service.Gate) _publishInline = false;
     }
 

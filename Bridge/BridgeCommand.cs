@@ -42,7 +42,7 @@ public static class BridgeCommand
         var bridge = new Bridge(settings, log, service, table, localSettings, shutdown.Token);
         bridgeForWrites = bridge;
         if (settingsPresent) bridge.OnSettingsPresence(true);
-        var mqtt = new MqttSource(settings, clientId, log, bridge.OnPayload, bridge.OnOversized);
+        var mqtt = new MqttSource(settings, clientId, log, bridge);
         log.Info($"meterbridge {Identity.Version}: {RoleNames.Of(settings.DeviceType)} meter {settings.ServiceName} from {settings.BrokerAddress}:{settings.BrokerPort} topic {settings.Topic}");
 
         var publisher = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -6,7 +6,8 @@ namespace MeterBridge.Bridge;
 /// </summary>
 public sealed class StaleTimer(double timeoutSeconds, long frequency)
 {
-    private readonly long _timeoutTicks = (long)(timeoutSeconds * frequency);
+    // Capped far beyond any real timeout (about 70 years in nanosecond ticks), so that deadlines never overflow.
+    private readonly long _timeoutTicks = (long)Math.Min(timeoutSeconds * frequency, long.MaxValue / 4);
     private long _lastAccepted = long.MinValue;
 
     public bool Started => _lastAccepted != long.MinValue;

@@ -8,7 +8,6 @@ namespace MeterBridge.Cli;
 /// </summary>
 public static class CheckCommand
 {
-    public const string Mask = "********";
     private const int SourceColumn = 44;
 
     public static int Run(SettingsLoad load, TextWriter output, TextWriter error)

@@ -18,4 +18,7 @@ public sealed record ConfigKey(
 {
     /// <summary>The flag: the key in kebab case.</summary>
     public string Flag => "--" + Name.Replace('_', '-');
+
+    /// <summary>The password: its value is never shown, in <c>check</c> or in any message.</summary>
+    public bool IsSecret => Name == ConfigKeys.Password;
 }

@@ -3,7 +3,7 @@ using static MeterBridge.Config.KeyResult;
 namespace MeterBridge.Config;
 
 /// <summary>Every config.ini key, in the order <c>meterbridge check</c> shows them: the Python driver's [DEFAULT] and
-/// [MQTT] keys (payloads.md "Keys of config.ini"), then MeterBridge's own (read like [MQTT] keys, so they may stand in
+/// [MQTT] keys (README "Configuration"), then MeterBridge's own (read like [MQTT] keys, so they may stand in
 /// either section).</summary>
 public static class ConfigKeys
 {
@@ -50,7 +50,7 @@ public static class ConfigKeys
         new("tls_path_to_ca", KeyHome.Mqtt, "FILE", "CA certificate (PEM) to trust for the broker; default: the system's CAs.",
             (s, t) => Ok(s with { TlsPathToCa = NullIfEmpty(t) }),
             s => s.TlsPathToCa ?? ""),
-        new("tls_insecure", KeyHome.Mqtt, "0|1", "Accept any broker certificate and host name (0 = verify, which is the default).",
+        new("tls_insecure", KeyHome.Mqtt, "0|1", "1: accept a broker certificate whose host name does not match (its chain is still checked); 0 (default): check both.",
             (s, t) => ValueText.TryBool(t, out bool v) ? Ok(s with { TlsInsecure = v }) : Bad(NotBoolean),
             s => ValueText.Show(s.TlsInsecure)),
         new("username", KeyHome.Mqtt, "USER", "User name for the broker; empty = anonymous.",
@@ -58,7 +58,7 @@ public static class ConfigKeys
             s => s.Username ?? ""),
         new(Password, KeyHome.Mqtt, "PASSWORD", "Password for the broker (see also --password-file and MQTT_PASSWORD).",
             (s, t) => Ok(s with { Password = NullIfEmpty(t) }),
-            s => s.Password is null ? "" : "********"),
+            s => s.Password is null ? "" : PasswordText.Mask),
         new("topic", KeyHome.Mqtt, "TOPIC", "Topic (filter) the JSON readings are published on.",
             (s, t) => TopicFilter.Problem(t) is { } problem ? Bad(problem) : Ok(s with { Topic = t }),
             s => s.Topic),
@@ -91,10 +91,14 @@ public static class ConfigKeys
         new("max_payload_size", KeyHome.Mqtt, "BYTES", "Messages larger than this are rejected unread.",
             (s, t) => ValueText.TryInt(t, 1, MaxMqttPayload, out int v) ? Ok(s with { MaxPayloadSize = v }) : Bad($"is not a number of bytes 1 to {MaxMqttPayload}"),
             s => ValueText.Show(s.MaxPayloadSize)),
+        new("update_interval", KeyHome.Mqtt, "MS", "At most one D-Bus update per this many milliseconds; messages in between are merged and go out together at its end (0 = one per message).",
+            (s, t) => ValueText.TryInt(t, 0, MaxUpdateInterval, out int v) ? Ok(s with { UpdateInterval = v }) : Bad($"is not a number of milliseconds 0 to {MaxUpdateInterval}"),
+            s => ValueText.Show(s.UpdateInterval)),
     ];
 
     private const string NotBoolean = "is not a yes/no value (1/true/yes/on or 0/false/no/off)";
     private const int MaxMqttPayload = 268_435_455; // the largest MQTT packet
+    private const int MaxUpdateInterval = 60_000;
 
     public static ConfigKey? Find(string name)
     {

@@ -11,6 +11,9 @@ namespace MeterBridge.Config;
 public sealed class IniFile
 {
     public const string DefaultSectionName = "DEFAULT";
+    /// <summary>More problems than this are summed up in one line: a file that is not an ini file at all (a log,
+    /// a binary) must give a short answer, not a long list that the 32 MiB heap has to hold.</summary>
+    public const int MaxErrors = 50;
 
     private readonly List<IniSection> _sections = [];
     private readonly List<string> _errors = [];
@@ -74,15 +77,15 @@ public sealed class IniFile
         {
             if (text.StartsWith('\uFEFF'))
                 text = text[1..];
-            string[] lines = text.ReplaceLineEndings("\n").Split('\n');
-            for (int i = 0; i < lines.Length; i++)
+            List<string> lines = IniText.Lines(text);
+            for (int i = 0; i < lines.Count; i++)
                 ReadLine(lines[i], i + 1);
             EndValue();
         }
 
         private void ReadLine(string line, int number)
         {
-            string value = line.Trim();
+            string value = IniText.Strip(line);
             if (value.StartsWith(';') || value.StartsWith('#'))
                 return; // a comment neither ends nor extends a value
             if (value.Length == 0)
@@ -92,7 +95,7 @@ public sealed class IniFile
                 return;
             }
 
-            int indent = line.Length - line.TrimStart().Length;
+            int indent = IniText.Indent(line);
             if (_key is not null && indent > _keyIndent)
             {
                 _valueLines.Add(value);
@@ -104,7 +107,7 @@ public sealed class IniFile
             if (value.StartsWith('[') && value.LastIndexOf(']') > 1)
                 StartSection(value[1..value.LastIndexOf(']')], number);
             else if (_section is null)
-                Error(number, $"\"{value}\" comes before the first [section] header");
+                Error(number, $"{ValueText.Quote(value)} comes before the first [section] header");
             else
                 StartKey(value, number);
         }
@@ -129,12 +132,12 @@ public sealed class IniFile
         private void StartKey(string value, int number)
         {
             int delimiter = value.IndexOfAny(['=', ':']);
-            string key = delimiter < 0 ? "" : value[..delimiter].TrimEnd().ToLowerInvariant();
+            string key = delimiter < 0 ? "" : IniText.StripEnd(value[..delimiter]).ToLowerInvariant();
             if (key.Length == 0)
             {
                 Error(number, delimiter < 0
-                    ? $"\"{value}\" is not \"key = value\", a [section] header or a comment"
-                    : $"\"{value}\" has no key before '{value[delimiter]}'");
+                    ? $"{ValueText.Quote(value)} is not \"key = value\", a [section] header or a comment"
+                    : $"{ValueText.Quote(value)} has no key before '{value[delimiter]}'");
                 return;
             }
             if (!_keysSeen.Add((_section!.Name, key)))
@@ -142,18 +145,24 @@ public sealed class IniFile
             _key = key;
             _keyLine = number;
             _valueLines.Clear();
-            _valueLines.Add(value[(delimiter + 1)..].Trim());
+            _valueLines.Add(IniText.Strip(value[(delimiter + 1)..]));
         }
 
         private void EndValue()
         {
             if (_key is null)
                 return;
-            string joined = string.Join('\n', _valueLines).TrimEnd();
+            string joined = IniText.StripEnd(string.Join('\n', _valueLines));
             _section!.Set(new IniEntry(_section.Name, _key, joined, _keyLine));
             _key = null;
         }
 
-        private void Error(int number, string what) => file._errors.Add($"{file.FileName}:{number}: {what}");
+        private void Error(int number, string what)
+        {
+            if (file._errors.Count < MaxErrors)
+                file._errors.Add($"{file.FileName}:{number}: {what}");
+            else if (file._errors.Count == MaxErrors)
+                file._errors.Add($"{file.FileName}:{number}: more problems from here on are not listed (is this an ini file?)");
+        }
     }
 }

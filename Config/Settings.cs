@@ -41,6 +41,8 @@ public sealed record Settings
     public string? DbusAddress { get; init; }
     public bool PropertiesChanged { get; init; }
     public int MaxPayloadSize { get; init; } = 65536;
+    /// <summary>Milliseconds between two D-Bus updates at the most: 100, as Victron's own meter driver (dbus-modbus-client).</summary>
+    public int UpdateInterval { get; init; } = 100;
 
     public MeterLimits Limits => new(Voltage, Frequency, PowerThresholdPerPhase, MaxPayloadSize);
 

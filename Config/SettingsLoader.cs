@@ -3,8 +3,9 @@ namespace MeterBridge.Config;
 /// <summary>
 /// Builds the effective <see cref="Settings"/>: a flag wins over the config file, which wins over the default.
 /// The password has more sources: <c>--password</c>, then <c>--password-file</c>, then <c>MQTT_PASSWORD</c>, then
-/// the file's <c>password</c>. Every problem is collected, not just the first, so <c>check</c> can name them all;
-/// file values are checked even where a flag overrides them (a bad line is a bad line).
+/// the file's <c>password</c>. Every problem is collected, not just the first, so <c>check</c> can name them all.
+/// Only values that are used are checked: a key given as a flag (or a password given another way) is not read from
+/// the file, so a flag can stand in for a bad line; the line itself must still be well-formed ini.
 /// </summary>
 public static class SettingsLoader
 {
@@ -26,7 +27,7 @@ public static class SettingsLoader
         if (file is not null)
         {
             problems.AddRange(file.Errors);
-            settings = ApplyFile(file, settings, origins, problems);
+            settings = ApplyFile(file, input, settings, origins, problems);
             warnings.AddRange(UnusedKeys.Find(file));
         }
         settings = ApplyFlags(input.Flags, settings, origins, problems);
@@ -47,32 +48,43 @@ public static class SettingsLoader
             if (!File.Exists(path))
                 return null; // no config.ini beside the binary: flags and defaults only
         }
-        if (TextFile.TryRead(path, out string text) is { } why)
+        if (ConfigFileText.TryRead(path, out string text) is { } problem)
         {
-            problems.Add($"--config {ValueText.Quote(path)} {why}");
+            problems.Add(problem);
             return null;
         }
         return IniFile.Parse(text, path);
     }
 
-    private static Settings ApplyFile(IniFile file, Settings settings, Dictionary<string, ValueOrigin> origins, List<string> problems)
+    private static Settings ApplyFile(IniFile file, SettingsInput input, Settings settings, Dictionary<string, ValueOrigin> origins, List<string> problems)
     {
         var found = new List<(int Line, string Problem)>();
         foreach (ConfigKey key in ConfigKeys.All)
         {
+            if (GivenElsewhere(key, input))
+                continue;
             IniValue? value = file.Get(key.Home == KeyHome.Default ? IniFile.DefaultSectionName : MqttSection, key.Name);
             if (value is null)
                 continue;
             var origin = ValueOrigin.File(file.FileName, value.Entry.Line, key.Name);
             if (value.InterpolationError is { } bad)
             {
-                found.Add((value.Entry.Line, $"{origin.Where} {ValueText.Quote(value.Entry.RawValue)}: {bad}"));
+                found.Add((value.Entry.Line, key.IsSecret
+                    ? origin.Message(PasswordText.Mask, "has a '%' that is not %% or %(key)s of a key that is set (write %% for a literal %)")
+                    : $"{origin.Where} {ValueText.Quote(value.Entry.RawValue)}: {bad}"));
+                continue;
+            }
+            string shown = key.IsSecret ? PasswordText.Mask : value.Value;
+            if (value.Value.Contains('\n'))
+            {
+                // No key takes several lines; this is nearly always a key line indented by mistake.
+                found.Add((value.Entry.Line, origin.Message(shown, "goes on over several lines (an indented line continues the value above it)")));
                 continue;
             }
             KeyResult result = key.Apply(settings, value.Value);
             if (result.Settings is null)
             {
-                found.Add((value.Entry.Line, origin.Message(value.Value, result.Problem!)));
+                found.Add((value.Entry.Line, origin.Message(shown, result.Problem!)));
                 continue;
             }
             settings = result.Settings;
@@ -81,6 +93,11 @@ public static class SettingsLoader
         problems.AddRange(found.OrderBy(f => f.Line).Select(f => f.Problem));
         return settings;
     }
+
+    /// <summary>A flag gives this key, or (for the password) --password-file or MQTT_PASSWORD: the file's value is not used.</summary>
+    private static bool GivenElsewhere(ConfigKey key, SettingsInput input) =>
+        input.Flags.ContainsKey(key.Name)
+        || (key.IsSecret && (input.PasswordFile is not null || !string.IsNullOrEmpty(input.EnvironmentPassword)));
 
     private static Settings ApplyFlags(IReadOnlyDictionary<string, string> flags, Settings settings, Dictionary<string, ValueOrigin> origins, List<string> problems)
     {

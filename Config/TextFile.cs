@@ -8,10 +8,8 @@ public static class TextFile
     public static string? TryRead(string path, out string text)
     {
         text = "";
-        if (Directory.Exists(path))
-            return "is a directory, not a file";
-        if (!File.Exists(path))
-            return "does not exist";
+        if (Unreadable(path) is { } why)
+            return why;
         try
         {
             text = File.ReadAllText(path);
@@ -19,11 +17,56 @@ public static class TextFile
         }
         catch (UnauthorizedAccessException)
         {
-            return "cannot be read (permission denied)";
+            return PermissionDenied;
         }
         catch (IOException)
         {
-            return "cannot be read";
+            return CannotBeRead;
         }
+    }
+
+    /// <summary>Null and the bytes, or the reason they could not be read; a file (or device) longer than
+    /// <paramref name="maxBytes"/> is refused without reading more than that.</summary>
+    public static string? TryReadBytes(string path, int maxBytes, out byte[] bytes)
+    {
+        bytes = [];
+        if (Unreadable(path) is { } why)
+            return why;
+        try
+        {
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, bufferSize: 0);
+            if (stream.CanSeek && stream.Length > maxBytes)
+                return TooLarge(maxBytes);
+            var buffer = new byte[maxBytes + 1];
+            int length = 0;
+            while (length < buffer.Length && stream.Read(buffer, length, buffer.Length - length) is > 0 and int read)
+                length += read;
+            if (length > maxBytes)
+                return TooLarge(maxBytes);
+            bytes = buffer[..length];
+            return null;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return PermissionDenied;
+        }
+        catch (IOException)
+        {
+            return CannotBeRead;
+        }
+    }
+
+    private const string PermissionDenied = "cannot be read (permission denied)";
+    private const string CannotBeRead = "cannot be read";
+
+    private static string TooLarge(int maxBytes) => $"is larger than {maxBytes / 1024} KiB (the wrong file?)";
+
+    private static string? Unreadable(string path)
+    {
+        if (Directory.Exists(path))
+            return "is a directory, not a file";
+        if (!File.Exists(path))
+            return "does not exist";
+        return null;
     }
 }

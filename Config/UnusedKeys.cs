@@ -4,7 +4,23 @@ namespace MeterBridge.Config;
 /// key (or one for a newer version) still starts, and a misspelt key is still pointed out.</summary>
 public static class UnusedKeys
 {
+    /// <summary>One warning per unused key or section, at most <see cref="IniFile.MaxErrors"/> and then one line
+    /// that says there are more.</summary>
     public static IEnumerable<string> Find(IniFile file)
+    {
+        int count = 0;
+        foreach (string warning in Each(file))
+        {
+            if (++count > IniFile.MaxErrors)
+            {
+                yield return $"{file.FileName}: more unused keys are not listed";
+                yield break;
+            }
+            yield return warning;
+        }
+    }
+
+    private static IEnumerable<string> Each(IniFile file)
     {
         foreach (IniEntry entry in file.Defaults.Entries)
             if (ConfigKeys.Find(entry.Key) is null)

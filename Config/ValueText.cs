@@ -37,6 +37,7 @@ public static class ValueText
 
     public static string Show(double value) => value.ToString("R", CultureInfo.InvariantCulture);
 
-    /// <summary>A value as it appears in a one-line message: quoted, line breaks of a continued value shown as \n.</summary>
-    public static string Quote(string text) => "\"" + text.Replace("\n", "\\n") + "\"";
+    /// <summary>A value or config line as it appears in a one-line message: quoted, line breaks of a continued value
+    /// shown as \n, and a line that starts with the password key masked (<see cref="PasswordText"/>).</summary>
+    public static string Quote(string text) => "\"" + PasswordText.Hide(text).Replace("\n", "\\n") + "\"";
 }

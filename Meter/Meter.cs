@@ -1,7 +1,7 @@
 namespace MeterBridge.Meter;
 
 /// <summary>
-/// The meter as payloads.md describes it: a payload goes in whole or not at all.
+/// The meter as docs/payloads.md describes it: a payload goes in whole or not at all.
 /// Decode, check, merge; then <see cref="MeterState.Show"/> tells what it displays.
 /// </summary>
 public sealed class Meter

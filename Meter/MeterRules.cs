@@ -1,7 +1,7 @@
 namespace MeterBridge.Meter;
 
 /// <summary>
-/// The plausibility rules of payloads.md: a message that breaks one is rejected whole,
+/// The plausibility rules of docs/payloads.md: a message that breaks one is rejected whole,
 /// so a Tasmota glitch of 999999 W never reaches the ESS loop.
 /// </summary>
 public static class MeterRules

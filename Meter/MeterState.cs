@@ -3,7 +3,7 @@ namespace MeterBridge.Meter;
 /// <summary>
 /// What the meter knows: the last received value of every quantity at every location, and which
 /// phases exist. <see cref="Merge"/> applies an accepted reading; <see cref="Show"/> derives what
-/// the meter displays (payloads.md "Merging" and "What the meter shows").
+/// the meter displays (docs/payloads.md "Merging" and "What the meter shows").
 /// </summary>
 public sealed class MeterState
 {

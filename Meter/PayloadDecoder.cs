@@ -7,7 +7,7 @@ namespace MeterBridge.Meter;
 /// <summary>
 /// Reads one MQTT payload into a <see cref="Reading"/> with <see cref="Utf8JsonReader"/>:
 /// no reflection, no allocation for a well-formed payload. It checks the shape and the types
-/// (payloads.md "Shape" and "Numbers"); the plausibility rules are <see cref="MeterRules"/>.
+/// (docs/payloads.md "Shape" and "Numbers"); the plausibility rules are <see cref="MeterRules"/>.
 /// </summary>
 public static class PayloadDecoder
 {

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Diagnostics;
 using MeterBridge.Bridge;
 using MeterBridge.Config;
@@ -28,35 +27,38 @@ public sealed class MqttSource
     private readonly Settings _settings;
     private readonly string _clientId;
     private readonly Log _log;
-    private readonly Action<string, ReadOnlySequence<byte>> _onPayload;
+    private readonly IPayloadSink _sink;
+    // QoS 0: a blocking socket and a reader thread of ours (BridgeChannel.Reader.cs); QoS 1 needs MQTTnet's reading and acks.
+    private readonly BlockingSocketConnector? _socket;
     private readonly IMqttClient _client;
     private readonly CertificateCheck _certificates;
     private readonly TimeSpan _answerWait;
     private string? _lastProblem;
 
-    /// <param name="onOversized">Told the size of each message too large to read (OversizedPublishFilter), on the read thread.</param>
-    public MqttSource(Settings settings, string clientId, Log log, Action<string, ReadOnlySequence<byte>> onPayload, Action<long> onOversized)
+    public MqttSource(Settings settings, string clientId, Log log, IPayloadSink sink)
     {
         _settings = settings;
         _clientId = clientId;
         _log = log;
-        _onPayload = onPayload;
+        _sink = sink;
+        _socket = settings.Qos == 0 ? new BlockingSocketConnector() : null;
         _certificates = new CertificateCheck(settings);
         // A broker that is silent for 1.5 keep-alives is given up once connected; before CONNACK the same rule, capped.
         _answerWait = settings.Keepalive > 0 && TimeSpan.FromSeconds(settings.Keepalive * 1.5) < MaxAnswerWait
             ? TimeSpan.FromSeconds(settings.Keepalive * 1.5) : MaxAnswerWait;
-        // The keep-alive and QoS 0 payloads are handled under MQTTnet's client (BridgeChannelFactory); QoS 1 needs MQTTnet's acks.
         _client = new MqttClientFactory().CreateMqttClient(new BridgeChannelFactory(TimeSpan.FromSeconds(settings.Keepalive),
-            settings.Qos == 0 ? onPayload : null, BrokerOptions.MaxPublishLength(settings), onOversized));
+            _socket is null ? null : (sink, _socket), BrokerOptions.MaxPublishLength(settings), sink));
     }
 
     public async Task RunAsync(CancellationToken cancel)
     {
         var options = BrokerOptions.Build(_settings, _clientId, _certificates);
         options.KeepAlivePeriod = TimeSpan.Zero; // BridgeChannelFactory keeps the connection alive
+        if (_socket is not null && options.ChannelOptions is MqttClientTcpOptions tcp) tcp.StreamProvider = _socket;
         _client.ApplicationMessageReceivedAsync += args =>
         {
-            _onPayload(args.ApplicationMessage.Topic, args.ApplicationMessage.Payload);
+            _sink.OnPayload(args.ApplicationMessage.Topic, args.ApplicationMessage.Payload);
+            _sink.EndOfBatch(canWait: false); // MQTTnet reads on: the publisher thread sends what must wait
             return Task.CompletedTask;
         };
 

@@ -13,9 +13,10 @@
 # --instance N  installs meter N. Its config.ini is made once (never overwritten) from
 #               /data/meterbridge/config.ini (e.g. a dbus-mqtt-grid config moved there), else a config.ini
 #               next to this script, else config.sample.ini; device_instance is set to N.
-#               N must not be the device_instance of another meter.
-# no --instance upgrades every installed meter (binary, run scripts, link, rc.local line, restart);
-#               with none installed it installs one: N = device_instance of the config above, else 100.
+#               N (0 to 2147483647) must not be the device_instance of another installed meter.
+# no --instance upgrades every installed meter (one with a /service link or an rc.local line: binary, run
+#               scripts, link, rc.local line, restart); a meter-N folder that uninstall.sh left behind stays
+#               uninstalled. With none installed it installs one: N = device_instance of the config above, else 100.
 # --root DIR    (or ROOT=DIR) works below DIR instead of / (tests, or preparing an image).
 #
 # Running it twice changes nothing more. Where svc/svstat are not on the PATH it skips them and says so.
@@ -26,13 +27,14 @@ fail() { echo "install.sh: $*" >&2; exit 1; }
 
 root=${ROOT:-/}
 instance=
+instance_given=0
 while [ $# -gt 0 ]; do
     case $1 in
-        --instance) [ $# -ge 2 ] || fail "--instance needs a number"; instance=$2; shift 2 ;;
-        --instance=*) instance=${1#*=}; shift ;;
+        --instance) [ $# -ge 2 ] || fail "--instance needs a number"; instance=$2; instance_given=1; shift 2 ;;
+        --instance=*) instance=${1#*=}; instance_given=1; shift ;;
         --root) [ $# -ge 2 ] || fail "--root needs a directory"; root=$2; shift 2 ;;
         --root=*) root=${1#*=}; shift ;;
-        -h|--help) sed -n '2,21p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
         *) fail "unknown argument: $1 (usage: install.sh [--instance N] [--root DIR])" ;;
     esac
 done
@@ -47,11 +49,13 @@ here=$(cd "$(dirname "$0")" && pwd -P)
 # The section name of an ini line "[name]", else nothing.
 ini_section() { case $1 in \[*\]*) local s=${1#[}; echo "${s%%]*}" ;; esac; }
 
-# The key of an ini line "key = value" or "key: value" (configparser's forms), blanks trimmed; comment
-# lines (";" or "#") yield a key that never matches.
-ini_key() { case $1 in *[=:]*) local k=${1%%[=:]*}; echo "${k//[[:space:]]/}" ;; esac; }
+# The key of an ini line "key = value" or "key: value" (configparser's forms), blanks trimmed and
+# lower-cased (configparser's keys are case-insensitive); comment lines (";" or "#") yield a key that
+# never matches.
+ini_key() { case $1 in *[=:]*) local k=${1%%[=:]*}; k=${k//[[:space:]]/}; echo "${k,,}" ;; esac; }
 
-# device_instance as written in the [DEFAULT] section of an ini file; nothing when it is not there.
+# device_instance as written in the [DEFAULT] section of an ini file (possibly empty); fails when the
+# key is not there.
 written_instance() {
     local line section=
     while IFS= read -r line || [ -n "$line" ]; do
@@ -60,23 +64,38 @@ written_instance() {
         if [ "$section" = DEFAULT ] && [ "$(ini_key "$line")" = device_instance ]; then
             line=${line#*[=:]}
             echo "${line//[[:space:]]/}"
-            return
+            return 0
         fi
     done < "$1"
+    return 1
 }
 
-# The device_instance a meter with this config gets: 100, the driver's default, when none is written.
+# A device_instance as a plain decimal number 0..2147483647 (the range MeterBridge accepts) without
+# leading zeros, so that 0100 and 100 compare equal; fails for anything else. No bash arithmetic: a
+# 20-digit number would overflow it.
+as_instance() {
+    local n=$1
+    case $n in ''|*[!0-9]*) return 1 ;; esac
+    n=${n#"${n%%[!0]*}"}
+    n=${n:-0}
+    if [ ${#n} -gt 10 ] || { [ ${#n} -eq 10 ] && [ "$n" \> 2147483647 ]; }; then return 1; fi
+    echo "$n"
+}
+
+# The device_instance a meter with this config gets: 100, the driver's default, when none is written;
+# as a number where it is one (else as written, which MeterBridge will refuse).
 ini_instance() {
     local n
-    n=$(written_instance "$1")
-    echo "${n:-100}"
+    n=$(written_instance "$1") || n=100
+    as_instance "$n" || echo "$n"
 }
 
 # Sets device_instance = N in the [DEFAULT] section of an ini file: replaces the key's line when there is
-# one, else adds the line right after [DEFAULT], else puts a [DEFAULT] section with it at the top.
+# one (even with an empty value), else adds the line right after [DEFAULT], else puts a [DEFAULT] section
+# with it at the top.
 set_ini_instance() {
     local file=$1 n=$2 tmp=$1.tmp.$$ line section= mode
-    if [ -n "$(written_instance "$file")" ]; then mode=replace
+    if written_instance "$file" >/dev/null; then mode=replace
     elif grep -q '^\[DEFAULT\]' "$file"; then mode=insert
     else mode=prepend
     fi
@@ -96,15 +115,20 @@ set_ini_instance() {
     mv "$tmp" "$file"
 }
 
-is_number() { case $1 in ''|*[!0-9]*) return 1 ;; *) return 0 ;; esac; }
-
+# The installed meters: those with a /service/meterbridge-N link or an rc.local line. A meter-N folder
+# alone is what uninstall.sh leaves behind (it keeps the config): that meter stays uninstalled.
 installed_meters() {
-    local d
-    for d in "$base"/meter-*/; do
-        [ -d "$d" ] || continue
-        d=${d%/}; d=${d##*/meter-}
-        if is_number "$d"; then echo "$d"; fi
-    done
+    local p n
+    {
+        for p in "$services"/meterbridge-*; do
+            [ -L "$p" ] || continue
+            as_instance "${p##*/meterbridge-}" || true
+        done
+        if [ -f "$rclocal" ]; then
+            { grep -o '^ln -sfn /data/meterbridge/meter-[0-9]*/service /service/meterbridge-[0-9][0-9]*' "$rclocal" || true; } \
+                | sed 's/.*-//' | while IFS= read -r n; do as_instance "$n" || true; done
+        fi
+    } | sort -un
 }
 
 # The config a new meter starts from.
@@ -137,8 +161,14 @@ rc_line() { echo "ln -sfn /data/meterbridge/meter-$1/service /service/meterbridg
 
 # Adds the meter's boot line to /data/rc.local once; creates rc.local (#!/bin/bash, mode 755) when missing.
 add_rc_line() {
-    local line
+    local line text l
     line=$(rc_line "$1")
+    if [ -f "$rclocal" ] && grep -q $'\r$' "$rclocal"; then
+        # With CRLF the kernel looks for the interpreter "/bin/bash\r": the file never ran at boot at all.
+        text=$(while IFS= read -r l || [ -n "$l" ]; do printf '%s\n' "${l%$'\r'}"; done < "$rclocal")
+        printf '%s\n' "$text" > "$rclocal"      # in place: rc.local keeps its owner and mode
+        say "$rclocal had Windows (CRLF) line endings, so it could not run at boot: converted them to LF"
+    fi
     if [ ! -f "$rclocal" ]; then
         mkdir -p "${rclocal%/*}"
         printf '#!/bin/bash\n' > "$rclocal"
@@ -170,6 +200,7 @@ install_meter() {
     local n=$1 meter=$base/meter-$1 m used mine=$1
     [ -f "$meter/config.ini" ] && mine=$(ini_instance "$meter/config.ini")
     # Two meters with one device_instance would fight over the VRM instance (and the service name).
+    # Numbers are compared, not text: 0100 is 100.
     for m in $(installed_meters); do
         [ "$m" = "$n" ] && continue
         used=$m
@@ -222,9 +253,9 @@ copy_package
 chmod 755 "$base/meterbridge"
 for f in "$base/install.sh" "$base/uninstall.sh"; do [ -f "$f" ] && chmod 755 "$f"; done
 
-if [ -n "$instance" ]; then
-    is_number "$instance" || fail "--instance wants a number, not '$instance'"
-    install_meter "$((10#$instance))"
+if [ $instance_given = 1 ]; then
+    n=$(as_instance "$instance") || fail "--instance wants a number 0 to 2147483647, not '$instance'"
+    install_meter "$n"
 else
     meters=$(installed_meters)
     if [ -n "$meters" ]; then
@@ -233,8 +264,8 @@ else
         from=$(source_config)
         n=100
         [ -n "$from" ] && n=$(ini_instance "$from")
-        is_number "$n" || fail "device_instance '$n' in $from is not a number"
-        install_meter "$((10#$n))"
+        as_instance "$n" >/dev/null || fail "device_instance '$n' in $from is not a number 0 to 2147483647"
+        install_meter "$n"
     fi
 fi
 say "done; logs: tail -F /var/log/meterbridge-N/current | tai64nlocal"

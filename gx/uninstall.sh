@@ -5,7 +5,8 @@
 #
 # For meter N (all meters without --instance): stops it (svc), removes /service/meterbridge-N and its
 # line in /data/rc.local. Config files, the meter folders and the binary stay in /data/meterbridge, so
-# install.sh brings a meter back as it was; rm -rf /data/meterbridge removes everything.
+# install.sh --instance N brings meter N back as it was (a plain install.sh upgrade leaves it removed);
+# rm -rf /data/meterbridge removes everything. N is a number 0 to 2147483647.
 # --root DIR (or ROOT=DIR) works below DIR instead of /. Where svc is not on the PATH it says so.
 set -euo pipefail
 
@@ -14,13 +15,14 @@ fail() { echo "uninstall.sh: $*" >&2; exit 1; }
 
 root=${ROOT:-/}
 instance=
+instance_given=0
 while [ $# -gt 0 ]; do
     case $1 in
-        --instance) [ $# -ge 2 ] || fail "--instance needs a number"; instance=$2; shift 2 ;;
-        --instance=*) instance=${1#*=}; shift ;;
+        --instance) [ $# -ge 2 ] || fail "--instance needs a number"; instance=$2; instance_given=1; shift 2 ;;
+        --instance=*) instance=${1#*=}; instance_given=1; shift ;;
         --root) [ $# -ge 2 ] || fail "--root needs a directory"; root=$2; shift 2 ;;
         --root=*) root=${1#*=}; shift ;;
-        -h|--help) sed -n '2,9p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,10p' "$0"; exit 0 ;;
         *) fail "unknown argument: $1 (usage: uninstall.sh [--instance N] [--root DIR])" ;;
     esac
 done
@@ -32,6 +34,17 @@ rclocal=$root/data/rc.local
 services=$root/service
 
 is_number() { case $1 in ''|*[!0-9]*) return 1 ;; *) return 0 ;; esac; }
+
+# A device_instance as a plain decimal number 0..2147483647 without leading zeros; fails for anything
+# else (no bash arithmetic: a 20-digit number would overflow it). The same as in install.sh.
+as_instance() {
+    local n=$1
+    case $n in ''|*[!0-9]*) return 1 ;; esac
+    n=${n#"${n%%[!0]*}"}
+    n=${n:-0}
+    if [ ${#n} -gt 10 ] || { [ ${#n} -eq 10 ] && [ "$n" \> 2147483647 ]; }; then return 1; fi
+    echo "$n"
+}
 
 # Every meter something of ours exists for: a meter folder, a /service link, an rc.local line.
 known_meters() {
@@ -82,9 +95,10 @@ remove_meter() {
     if [ -f "$base/meter-$n/config.ini" ]; then say "kept $base/meter-$n/config.ini"; fi
 }
 
-if [ -n "$instance" ]; then
-    is_number "$instance" || fail "--instance wants a number, not '$instance'"
-    remove_meter "$((10#$instance))"
+if [ $instance_given = 1 ]; then
+    # An empty --instance must not fall through to "all meters".
+    n=$(as_instance "$instance") || fail "--instance wants a number 0 to 2147483647, not '$instance'"
+    remove_meter "$n"
 else
     meters=$(known_meters | sort -un)
     [ -n "$meters" ] || say "no meter installed"

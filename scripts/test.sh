@@ -11,8 +11,10 @@ trx=$(find "$results" -name '*.trx' | head -1)
 if [ -n "$trx" ]; then
   passed=$(grep -o 'passed="[0-9]*"' "$trx" | head -1 | grep -o '[0-9]*')
   failed=$(grep -o 'failed="[0-9]*"' "$trx" | head -1 | grep -o '[0-9]*')
-  skipped=$(grep -o 'notExecuted="[0-9]*"' "$trx" | head -1 | grep -o '[0-9]*')
-  grep -o '<UnitTestResult [^>]*outcome="NotExecuted"' "$trx" | grep -o 'testName="[^"]*"' | sed 's/^/skipped: /' || true
+  # A skipped test is a result with outcome NotExecuted; the trx counters do not count it (notExecuted stays 0).
+  skips=$(grep -o '<UnitTestResult [^>]*outcome="NotExecuted"' "$trx" | grep -o 'testName="[^"]*"' | sed 's/^/skipped: /' || true)
+  [ -z "$skips" ] || echo "$skips"
+  skipped=$(grep -c . <<<"$skips" || true)
   echo "tests: ${passed:-0} passed, ${failed:-0} failed, ${skipped:-0} skipped"
 fi
 rm -rf "$results"

@@ -25,6 +25,7 @@ public sealed class BenchRig : IDisposable
 
     public SignalRecorder Recorder { get; }
     public IMqttClient Publisher { get; }
+    public int BusProcessId => _bus.ProcessId;
     public Process Bridge => _bridge ?? throw new InvalidOperationException("the bridge is not started");
 
     /// <param name="name">Names the temp folder and the publisher's client id.</param>

@@ -9,6 +9,8 @@ public sealed class PrivateBus : IDisposable
 
     public string Address { get; }
 
+    public int ProcessId => _process.Id;
+
     public PrivateBus(string folder)
     {
         string socket = Path.Combine(folder, "bus.sock");

@@ -27,6 +27,22 @@ public sealed class ProcessMeter(int pid)
         return nanoseconds / 1000.0;
     }
 
+    /// <summary>The sum of every live thread's voluntary context switches (each a sleep, so each a wake-up).</summary>
+    public long VoluntaryWakeups()
+    {
+        long switches = 0;
+        foreach (string task in Directory.GetDirectories($"/proc/{pid}/task"))
+        {
+            try
+            {
+                foreach (string line in File.ReadLines(Path.Combine(task, "status")))
+                    if (line.StartsWith("voluntary_ctxt_switches:")) switches += long.Parse(line.AsSpan(24).Trim());
+            }
+            catch (IOException) { /* the thread just ended */ }
+        }
+        return switches;
+    }
+
     /// <summary>(VmRSS, VmHWM) in KiB.</summary>
     public (long Rss, long PeakRss) Memory()
     {

@@ -6,15 +6,17 @@ using MeterBridge.Bench.EndToEnd;
 using MQTTnet;
 using MQTTnet.Protocol;
 
-// End to end: a private bus and broker, the published AOT binary between them, K messages at each rate, each
-// with a unique power value, and our own D-Bus client timing every ItemsChanged.
+// End to end: a private bus and broker, the published AOT binary between them, K full 3-phase messages at each rate,
+// each with a unique power value, and our own D-Bus client timing every ItemsChanged. Every rate runs twice: with the
+// default update_interval (100 ms) and with 0 (a signal per message), each in a rig of its own.
 // Usage: dotnet run -c Release --project bench/EndToEnd -- [--quick]
 //        dotnet run -c Release --project bench/EndToEnd -- --soak [minutes]   (default 30; see Soak.cs)
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 bool quick = args.Contains("--quick");
-int[] rates = [1, 10, 100, 1000, 5000];
-// K per rate: 5 s each (the 1/s rate gets 5 samples); --quick about 1 s each.
+int[] rates = [1, 5, 10, 100, 1000, 5000];
+int[] intervals = [100, 0];
+// K per rate: 5 s each (at least 5 messages); --quick about 1 s each.
 int Messages(int rate) => quick ? Math.Max(3, rate) : Math.Max(5, rate * 5);
 
 string root = RepoRoot();
@@ -32,29 +34,55 @@ if (soakAt >= 0)
 }
 
 const string topic = "bench/meter";
-const string service = "com.victronenergy.grid.mqtt_grid_77";
 double frequency = Stopwatch.Frequency;
 double Ms(long ticks) => ticks * 1000.0 / frequency;
 
-using (var rig = await BenchRig.StartAsync("bench", service))
+var runs = new List<IntervalRun>();
+foreach (int updateInterval in intervals)
+    runs.Add(await RunIntervalAsync(updateInterval));
+
+long binaryBytes = new FileInfo(binary).Length;
+Console.WriteLine($"Binary {binaryBytes / 1048576.0:0.00} MiB");
+foreach (var run in runs) Print(run);
+string json = Path.Combine(root, "bench/results/end-to-end.json");
+Directory.CreateDirectory(Path.GetDirectoryName(json)!);
+File.WriteAllText(json, JsonSerializer.Serialize(new
 {
+    Date = DateTime.UtcNow.ToString("o"),
+    Quick = quick,
+    Machine = $"{Environment.ProcessorCount} cores, {Environment.OSVersion}",
+    BinaryBytes = binaryBytes,
+    Runs = runs,
+}, new JsonSerializerOptions { WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals }));
+Console.WriteLine($"\nJSON: {Path.GetRelativePath(root, json)}");
+return 0;
+
+async Task<IntervalRun> RunIntervalAsync(int updateInterval)
+{
+    int instance = 77 + updateInterval % 100;
+    string service = $"com.victronenergy.grid.mqtt_grid_{instance}";
+    using var rig = await BenchRig.StartAsync($"bench{updateInterval}", service);
     var recorder = rig.Recorder;
     var mqtt = rig.Publisher;
 
     // A retained first message, so the bridge registers as soon as it has subscribed: the start time is
     // spawn → connect → subscribe → first message → name on the bus, with nothing of ours in between.
-    await mqtt.PublishAsync(new MqttApplicationMessageBuilder().WithTopic(topic).WithPayload("{\"grid\":{\"power\":0.25}}")
+    await mqtt.PublishAsync(new MqttApplicationMessageBuilder().WithTopic(topic).WithPayload(Payload(0.25))
         .WithRetainFlag().WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build());
 
     long spawned = Stopwatch.GetTimestamp();
-    var bridge = rig.StartBridge(binary, topic, 77, "--timeout", "0");
+    var bridge = rig.StartBridge(binary, topic, instance, "--timeout", "0", "--update-interval", updateInterval.ToString());
     Processes.WaitUntil(() => recorder.NameOwnedAt != 0 || bridge.HasExited, "the bridge did not take its name");
     if (bridge.HasExited) throw new InvalidOperationException("the bridge exited: " + Processes.LastLines(bridge));
     double startMs = Ms(recorder.NameOwnedAt - spawned);
 
     var meter = new ProcessMeter(bridge.Id);
+    var bus = new ProcessMeter(rig.BusProcessId);
     Thread.Sleep(1000);
     var (idleRss, idlePeak) = meter.Memory();
+    long idleWakeups = meter.VoluntaryWakeups();
+    Thread.Sleep(2000);
+    double idleWakeupsPerSecond = (meter.VoluntaryWakeups() - idleWakeups) / 2.0;
 
     var results = new List<RateResult>();
     long nextValue = 1;
@@ -64,24 +92,7 @@ using (var rig = await BenchRig.StartAsync("bench", service))
         Thread.Sleep(300);
     }
     if (bridge.HasExited) throw new InvalidOperationException("the bridge exited: " + Processes.LastLines(bridge));
-
-    long binaryBytes = new FileInfo(binary).Length;
-    Print(startMs, idleRss, idlePeak, binaryBytes, results);
-    string json = Path.Combine(root, "bench/results/end-to-end.json");
-    Directory.CreateDirectory(Path.GetDirectoryName(json)!);
-    File.WriteAllText(json, JsonSerializer.Serialize(new
-    {
-        Date = DateTime.UtcNow.ToString("o"),
-        Quick = quick,
-        Machine = $"{Environment.ProcessorCount} cores, {Environment.OSVersion}",
-        StartMs = startMs,
-        IdleRssKiB = idleRss,
-        IdlePeakRssKiB = idlePeak,
-        BinaryBytes = binaryBytes,
-        Rates = results,
-    }, new JsonSerializerOptions { WriteIndented = true }));
-    Console.WriteLine($"\nJSON: {Path.GetRelativePath(root, json)}");
-    return 0;
+    return new IntervalRun(updateInterval, startMs, idleRss, idlePeak, idleWakeupsPerSecond, results);
 
     RateResult RunRate(int rate, int count, ref long value)
     {
@@ -89,12 +100,12 @@ using (var rig = await BenchRig.StartAsync("bench", service))
         var sent = new long[count];
         var messages = new MqttApplicationMessage[count];
         for (int i = 0; i < count; i++)
-            messages[i] = new MqttApplicationMessageBuilder().WithTopic(topic)
-                .WithPayload(Encoding.UTF8.GetBytes($"{{\"grid\":{{\"power\":{first + i}}}}}")).Build();
+            messages[i] = new MqttApplicationMessageBuilder().WithTopic(topic).WithPayload(Payload(first + i)).Build();
         value += count;
 
         int signalsBefore = recorder.Count;
-        double cpuStat = meter.CpuMicrosecondsFromStat(), cpuSched = meter.CpuMicrosecondsFromSchedstat();
+        double cpuStat = meter.CpuMicrosecondsFromStat(), cpuSched = meter.CpuMicrosecondsFromSchedstat(), busCpu = bus.CpuMicrosecondsFromSchedstat();
+        long wakeups = meter.VoluntaryWakeups();
         long start = Stopwatch.GetTimestamp();
         double interval = frequency / rate;
         for (int i = 0; i < count; i++)
@@ -109,9 +120,12 @@ using (var rig = await BenchRig.StartAsync("bench", service))
         double last = first + count - 1;
         var settle = Stopwatch.StartNew();
         while (settle.ElapsedMilliseconds < 2000 && !recorder.Since(signalsBefore).Exists(s => s.Power == last)) Thread.Sleep(1);
-        Thread.Sleep(100);
+        Thread.Sleep(Math.Max(100, updateInterval * 2));
+        double seconds = Ms(Stopwatch.GetTimestamp() - start) / 1000;
         double cpuStatUsed = meter.CpuMicrosecondsFromStat() - cpuStat;
         double cpuSchedUsed = meter.CpuMicrosecondsFromSchedstat() - cpuSched;
+        double busCpuUsed = bus.CpuMicrosecondsFromSchedstat() - busCpu;
+        long wakeupsUsed = meter.VoluntaryWakeups() - wakeups;
         var (rss, peak) = meter.Memory();
 
         var arrivals = new Dictionary<long, long>();
@@ -121,28 +135,44 @@ using (var rig = await BenchRig.StartAsync("bench", service))
             long v = (long)Math.Round(power);
             if (v >= first && v < first + count && power == v) arrivals.TryAdd(v, arrived);
         }
-        var latencies = arrivals.Select(a => Ms(a.Value - sent[a.Key - first])).Order().ToArray();
+        // Latency of the messages that come after a quiet interval (the previous one at least an update interval
+        // earlier): those must not wait. Within a burst a message waits for the end of the interval by design.
+        double quietTicks = Math.Max(updateInterval, 1) * frequency / 1000;
+        var latencies = arrivals.Where(a => a.Key == first || sent[a.Key - first] - sent[a.Key - first - 1] >= quietTicks)
+            .Select(a => Ms(a.Value - sent[a.Key - first])).Order().ToArray();
         double? newestAge = arrivals.TryGetValue(first + count - 1, out long newest) ? Ms(newest - sent[count - 1]) : null;
-        return new RateResult(rate, count, signals.Count, (double)arrivals.Count / count,
-            Percentile(latencies, 0.50), Percentile(latencies, 0.90), Percentile(latencies, 0.99), latencies.Length > 0 ? latencies[^1] : double.NaN,
-            newestAge, cpuStatUsed / count, cpuSchedUsed / count, rss, peak);
+        return new RateResult(rate, count, signals.Count / seconds, (double)wakeupsUsed / count,
+            latencies.Length, Percentile(latencies, 0.50), Percentile(latencies, 0.99),
+            newestAge, cpuStatUsed / count, cpuSchedUsed / count, busCpuUsed / 1000 / seconds, rss, peak);
     }
+}
+
+// A full 3-phase payload (every quantity, total and phases) whose total power is the unique value.
+static byte[] Payload(double power)
+{
+    string P(double value) => value.ToString("R", CultureInfo.InvariantCulture);
+    string Phase(double p, double v, double e) =>
+        $"\"power\":{P(p)},\"voltage\":{P(v)},\"current\":1.5,\"frequency\":50.01,\"power_factor\":0.95,\"energy_forward\":{P(e)},\"energy_reverse\":4.1";
+    return Encoding.UTF8.GetBytes("{\"grid\":{" + Phase(power, 230.1, 1000 + power / 1000) +
+        ",\"L1\":{" + Phase(power % 20000, 230.2, 400.1) + "},\"L2\":{" + Phase(power % 7000, 229.8, 300.2) + "},\"L3\":{" + Phase(power % 3000, 231.4, 300.3) + "}}}");
 }
 
 static double Percentile(double[] sorted, double q) =>
     sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(q * sorted.Length) - 1)];
 
-static void Print(double startMs, long idleRss, long idlePeak, long binaryBytes, List<RateResult> results)
+static void Print(IntervalRun run)
 {
     static string MiB(long kib) => (kib / 1024.0).ToString("0.0");
-    Console.WriteLine($"Start (spawn → name on the bus, first message retained): {startMs:0} ms");
-    Console.WriteLine($"Idle RSS: {MiB(idleRss)} MiB (peak {MiB(idlePeak)} MiB); binary {binaryBytes / 1048576.0:0.00} MiB");
+    static string Opt(double value, string format) => double.IsNaN(value) ? "–" : value.ToString(format);
     Console.WriteLine();
-    Console.WriteLine("| msg/s | sent | signals | delivered | p50 ms | p90 ms | p99 ms | max ms | newest after burst ms | CPU µs/msg (stat) | CPU µs/msg (schedstat) | RSS MiB | peak RSS MiB |");
+    Console.WriteLine($"update_interval = {run.UpdateInterval} ms: start (spawn → name on the bus, first message retained) {run.StartMs:0} ms; " +
+        $"idle RSS {MiB(run.IdleRss)} MiB (peak {MiB(run.IdlePeakRss)} MiB), idle wake-ups {run.IdleWakeupsPerSecond:0.0}/s");
+    Console.WriteLine();
+    Console.WriteLine("| msg/s | sent | signals/s | wake-ups/msg | CPU µs/msg (schedstat) | CPU µs/msg (stat) | dbus-daemon CPU ms/s | after quiet: n | p50 ms | p99 ms | newest after burst ms | RSS MiB | peak RSS MiB |");
     Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
-    foreach (var r in results)
-        Console.WriteLine($"| {r.Rate} | {r.Sent} | {r.Signals} | {r.Delivered:P1} | {r.LatencyP50:0.00} | {r.LatencyP90:0.00} | {r.LatencyP99:0.00} | {r.LatencyMax:0.00} | " +
-            $"{(r.NewestAge is double age ? age.ToString("0.00") : "not seen")} | {r.CpuPerMessageStat:0.0} | {r.CpuPerMessageSchedstat:0.0} | {MiB(r.Rss)} | {MiB(r.PeakRss)} |");
+    foreach (var r in run.Rates)
+        Console.WriteLine($"| {r.Rate} | {r.Sent} | {r.SignalsPerSecond:0.0} | {r.WakeupsPerMessage:0.00} | {r.CpuPerMessageSchedstat:0.0} | {r.CpuPerMessageStat:0} | {r.BusCpuMsPerSecond:0.00} | " +
+            $"{r.QuietMessages} | {Opt(r.QuietLatencyP50, "0.00")} | {Opt(r.QuietLatencyP99, "0.00")} | {(r.NewestAge is double age ? age.ToString("0.00") : "not seen")} | {MiB(r.Rss)} | {MiB(r.PeakRss)} |");
 }
 
 static string RepoRoot()

@@ -166,6 +166,45 @@ public sealed class AppTests : IDisposable
     }
 
     [Fact]
+    public void TlsInsecureIsDescribedAsWhatItDoesInHelpSampleAndReadme()
+    {
+        // It forgives a host name mismatch only (Mqtt/BrokerOptions.cs); an untrusted chain is still refused.
+        string help = System.Text.RegularExpressions.Regex.Replace(Run("--help").Out, @"\s+", " ");
+        string[] sample = File.ReadAllLines(ConfigTestFiles.OwnSample);
+        int at = Array.IndexOf(sample, ";tls_insecure = 1");
+        string sampleComment = string.Join(" ", sample[(at - 5)..at]);
+        string readme = Assert.Single(File.ReadAllLines(Path.Combine(ConfigTestFiles.RepositoryRoot, "README.md")), l => l.StartsWith("| `tls_insecure`", StringComparison.Ordinal));
+        foreach (string text in new[] { help, sampleComment, readme })
+        {
+            Assert.Contains("host name does not match", text);
+            Assert.Contains("still checked", text);
+            Assert.DoesNotContain("any broker certificate", text);
+            Assert.DoesNotContain("verification of the server certificate", text);
+        }
+    }
+
+    [Theory]
+    [InlineData("check")]
+    [InlineData("run")]
+    [InlineData("decode")]
+    public void NoCommandShowsAPasswordWhateverIsWrongWithItsLine(string command)
+    {
+        foreach (string ini in new[]
+                 {
+                     "[MQTT]\nusername = u\npassword = hunter2%\n",
+                     "[MQTT]\nusername = u\npassword hunter2\n",
+                     "password = hunter2\n[MQTT]\n",
+                     "[MQTT]\nusername = u\n  password = hunter2\n",
+                 })
+        {
+            var (code, output, error) = Run(command, "--config", _files.Write("c.ini", ini));
+            Assert.Equal(2, code);
+            Assert.DoesNotContain("hunter2", output + error);
+            Assert.Contains("c.ini:", error);
+        }
+    }
+
+    [Fact]
     public void VersionPrintsTheVersion()
     {
         var (code, output, _) = Run("--version");

@@ -137,6 +137,71 @@ public sealed class IniFileTests
         Assert.Equal("2", Value(ini, "DEFAULT", "b"));
     }
 
+    [Theory]
+    [InlineData("\f")]
+    [InlineData("\u0085")]
+    [InlineData("\u2028")]
+    [InlineData("\u2029")]
+    [InlineData("\u000B")]
+    public void OnlyNewlineAndCarriageReturnEndALineAsInConfigparser(string notABreak)
+    {
+        // configparser reads the file with universal newlines: \n, \r, \r\n. (checked against Python 3.11's)
+        var ini = IniFile.Parse($"[S]\na = 1{notABreak}b = 2\rc = 3\r\nd = 4\n{notABreak}e = 5\n", "c.ini");
+        Assert.Equal($"1{notABreak}b = 2", Value(ini, "S", "a"));
+        Assert.Null(Value(ini, "S", "b"));
+        Assert.Equal(3, ini.Get("S", "c")!.Entry.Line);
+        Assert.Equal("4\ne = 5", Value(ini, "S", "d"));   // a line starting with a blank continues the value
+        Assert.Empty(ini.Errors);
+    }
+
+    [Fact]
+    public void BlanksAreWhatPythonStripsIncludingTheSeparatorControls()
+    {
+        var ini = IniFile.Parse("[S]\na = 1\u001C\n\u001Fb\u001E= 2\u001D\n", "c.ini");
+        Assert.Equal("1\nb\u001E= 2", Value(ini, "S", "a"));   // configparser: indented by U+001F, so a continuation
+        var keys = IniFile.Parse("[S]\nk\u001C = v\u001F\n", "c.ini");
+        Assert.Equal("v", Value(keys, "S", "k"));
+    }
+
+    [Fact]
+    public void InterpolationGoesAsDeepAsConfigparser()
+    {
+        // Python 3.11: a chain of 10 references to a plain value works; when the 10th holds a '%' too, it is too deep.
+        string chain = "[S]\n" + string.Concat(Enumerable.Range(0, 10).Select(i => $"a{i} = %(a{i + 1})s\n"));
+        Assert.Equal("end", Value(IniFile.Parse(chain + "a10 = end\n", "c.ini"), "S", "a0"));
+        Assert.Contains("deeper", IniFile.Parse(chain + "a10 = 5%%\n", "c.ini").Get("S", "a0")!.InterpolationError);
+        Assert.Equal("5%", Value(IniFile.Parse(chain.Replace("a0 = %(a1)s\n", "") + "a10 = 5%%\n", "c.ini"), "S", "a1"));
+    }
+
+    [Fact]
+    public void InterpolationThatWouldExplodeIsRefusedQuickly()
+    {
+        // a..h each name the next key ten times: 10^8 expansions of i.
+        string text = "[S]\n" + string.Concat("abcdefgh".Select(c => $"{c} = {string.Concat(Enumerable.Repeat($"%({(char)(c + 1)})s", 10))}\n"));
+        Assert.Contains("references to expand", IniFile.Parse(text + "i =\n", "c.ini").Get("S", "a")!.InterpolationError);
+        Assert.Contains("longer than", IniFile.Parse(text + $"i = {new string('x', 20_000)}\n", "c.ini").Get("S", "a")!.InterpolationError);
+    }
+
+    [Fact]
+    public void AFileThatIsNotIniGivesAShortList()
+    {
+        var ini = IniFile.Parse("[S]\n" + string.Concat(Enumerable.Repeat("garbage\n", 10_000)), "c.ini");
+        Assert.Equal(IniFile.MaxErrors + 1, ini.Errors.Count);
+        Assert.Equal($"c.ini:{IniFile.MaxErrors + 2}: more problems from here on are not listed (is this an ini file?)", ini.Errors[^1]);
+    }
+
+    [Theory]
+    [InlineData("password hunter2\n[MQTT]\n")]
+    [InlineData("[MQTT]\npassword hunter2\n")]
+    [InlineData("password = hunter2\n[MQTT]\n")]
+    [InlineData("[MQTT]\nPASSWORD\thunter2\n")]
+    public void ALinesErrorNeverShowsAPassword(string text)
+    {
+        var ini = IniFile.Parse(text, "c.ini");
+        Assert.NotEmpty(ini.Errors);
+        Assert.All(ini.Errors, e => Assert.DoesNotContain("hunter2", e));
+    }
+
     [Fact]
     public void ThePythonDriversSampleParses()
     {

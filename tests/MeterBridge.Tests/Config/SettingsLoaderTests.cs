@@ -132,7 +132,8 @@ public sealed class SettingsLoaderTests : IDisposable
     [InlineData("[MQTT]\nmax_payload_size = 0\n", "config.ini:2: max_payload_size = \"0\" is not a number of bytes 1 to 268435455")]
     [InlineData("[MQTT]\ndbus_address = /run/dbus/socket\n", "config.ini:2: dbus_address = \"/run/dbus/socket\" is not a D-Bus address like unix:path=/run/dbus/system_bus_socket")]
     [InlineData("[MQTT]\nproperties_changed = 2\n", "config.ini:2: properties_changed = \"2\" is not a yes/no value (1/true/yes/on or 0/false/no/off)")]
-    [InlineData("[DEFAULT]\ntimeout = 5\n  6\n", "config.ini:2: timeout = \"5\\n6\" is not a number of seconds (0 or more)")]
+    [InlineData("[DEFAULT]\ntimeout = 5\n  6\n", "config.ini:2: timeout = \"5\\n6\" goes on over several lines (an indented line continues the value above it)")]
+    [InlineData("[MQTT]\nusername = bob\n  topic = a/b\n", "config.ini:2: username = \"bob\\ntopic = a/b\" goes on over several lines (an indented line continues the value above it)")]
     public void ABadValueIsOneLineNamingFileLineKeyAndValue(string ini, string expected)
     {
         string problem = Problem(ini);
@@ -143,8 +144,8 @@ public sealed class SettingsLoaderTests : IDisposable
     [Fact]
     public void ABadInterpolationNamesTheRawValue()
     {
-        string problem = Problem("[MQTT]\npassword = 50%off\n");
-        Assert.StartsWith(Path.Combine(_files.Folder, "config.ini:2: password = \"50%off\": '%' must be followed by"), problem);
+        string problem = Problem("[DEFAULT]\ndevice_name = 50%off\n");
+        Assert.StartsWith(Path.Combine(_files.Folder, "config.ini:2: device_name = \"50%off\": '%' must be followed by"), problem);
     }
 
     [Fact]
@@ -165,11 +166,60 @@ public sealed class SettingsLoaderTests : IDisposable
     }
 
     [Fact]
-    public void ABadFileValueIsAProblemEvenWhenAFlagOverridesIt()
+    public void AFileValueThatAFlagReplacesIsNotReadButItsLineMustBeWellFormed()
     {
-        SettingsLoad load = Load("[DEFAULT]\ntimeout = abc\n", new() { ["timeout"] = "5" });
-        Assert.Single(load.Problems);
+        SettingsLoad load = Load("[DEFAULT]\ntimeout = abc\nvoltage = 5\n  6\n", new() { ["timeout"] = "5", ["voltage"] = "230" });
+        Assert.True(load.Ok, string.Join("\n", load.Problems));
         Assert.Equal(5, load.Settings.Timeout);
+        Assert.Equal("--timeout", load.Origins["timeout"].Source);
+
+        SettingsLoad duplicate = Load("[DEFAULT]\ntimeout = abc\ntimeout = 1\n", new() { ["timeout"] = "5" });
+        Assert.EndsWith("config.ini:3: timeout appears a second time in [DEFAULT]", Assert.Single(duplicate.Problems));
+    }
+
+    [Fact]
+    public void AFilePasswordThatAnotherSourceReplacesIsNotRead()
+    {
+        string file = _files.Write("pw", "from-file\n");
+        Assert.True(Load("[MQTT]\npassword = 50%off\n", envPassword: "from-env").Ok);
+        Assert.True(Load("[MQTT]\npassword = 50%off\n", passwordFile: file).Ok);
+        Assert.True(Load("[MQTT]\npassword = 50%off\n", new() { ["password"] = "p" }).Ok);
+        Assert.Single(Load("[MQTT]\npassword = 50%off\n", envPassword: "").Problems);
+    }
+
+    [Theory]
+    [InlineData("[MQTT]\npassword = abc%def\n")]
+    [InlineData("[MQTT]\npassword = abc%(hunter)s\n")]
+    [InlineData("[MQTT]\npassword hunter2\n")]
+    [InlineData("password = hunter2\n[MQTT]\n")]
+    [InlineData("[MQTT]\nusername = bob\n  password = hunter2\n")]
+    [InlineData("[MQTT]\nusername =\n  password = hunter2\n")]
+    [InlineData("[MQTT]\npassword = hunter2\n  more\n")]
+    [InlineData("[MQTT]\npassword = hunter2\npassword = hunter2\n")]
+    public void APasswordIsNeverInAProblemOrWarning(string ini)
+    {
+        SettingsLoad load = Load(ini.Replace("abc%def", "hunter2%").Replace("%(hunter)s", "hunter2%(hunter2)s"));
+        Assert.False(load.Ok);
+        Assert.All(load.Problems.Concat(load.Warnings), line => Assert.DoesNotContain("hunter2", line));
+        Assert.All(load.Problems, line => Assert.Contains("config.ini:", line));
+    }
+
+    [Fact]
+    public void AConfigThatIsNotUtf8IsRefusedNamingTheLine()
+    {
+        string path = Path.Combine(_files.Folder, "latin1.ini");
+        File.WriteAllBytes(path, [.. "[DEFAULT]\r\ndevice_name = Gara"u8, 0xE9, .. "ge\n"u8]);
+        SettingsLoad load = SettingsLoader.Load(new SettingsInput { ConfigPath = path });
+        Assert.Equal($"{path}:2: is not UTF-8 text (byte 0xE9): save the file as UTF-8", Assert.Single(load.Problems));
+    }
+
+    [Fact]
+    public void AConfigFarLargerThanAnyConfigIsRefusedInOneLine()
+    {
+        string path = Path.Combine(_files.Folder, "huge.ini");
+        File.WriteAllText(path, "[DEFAULT]\n" + new string('x', ConfigFileText.MaxBytes));
+        SettingsLoad load = SettingsLoader.Load(new SettingsInput { ConfigPath = path });
+        Assert.Equal($"--config \"{path}\" is larger than 256 KiB (the wrong file?)", Assert.Single(load.Problems));
     }
 
     [Fact]
@@ -201,6 +251,15 @@ public sealed class SettingsLoaderTests : IDisposable
             $"{f}:7: section [Extra] is not used (keys go in [DEFAULT] and [MQTT])",
         ], load.Warnings);
         Assert.Equal(60, load.Settings.Timeout);
+    }
+
+    [Fact]
+    public void ThousandsOfUnknownKeysGiveAShortList()
+    {
+        SettingsLoad load = Load("[DEFAULT]\n" + string.Concat(Enumerable.Range(0, 5000).Select(i => $"k{i} = v\n")));
+        Assert.True(load.Ok);
+        Assert.Equal(IniFile.MaxErrors + 1, load.Warnings.Count);
+        Assert.EndsWith("config.ini: more unused keys are not listed", load.Warnings[^1]);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using MeterBridge.Tests.Infrastructure;
 using Xunit;
 
 namespace MeterBridge.Tests.EndToEnd;
@@ -8,6 +9,21 @@ public sealed class StalenessTests
 {
     private const string Payload = """{"grid":{"power":650.0,"voltage":231.0,"L1":{"power":650.0,"voltage":231.0,"current":2.8}}}""";
     private static readonly TimeSpan Silence = TimeSpan.FromSeconds(4);
+
+    [Fact]
+    public void A_timeout_of_a_year_leaves_the_process_asleep()
+    {
+        // The wait to a deadline ~3e16 ns away overflowed into 0 ms: WaitAny(0) in a loop, a whole core.
+        using var rig = new Rig();
+        var bridge = rig.StartBridge(extra: ["--timeout", "31536000"]);
+        rig.Publish(Payload);
+        rig.WaitForValue("/Ac/Power", "(<650.0>,)", bridge: bridge);
+
+        long before = ProcStatus.CpuTicks(bridge.Id);
+        Thread.Sleep(3000);
+        long used = ProcStatus.CpuTicks(bridge.Id) - before;
+        Assert.True(used <= 10, $"{used * 10} ms of CPU in 3 s of silence (a spinning loop uses about 3000)");
+    }
 
     [Fact]
     public void Remove_takes_the_meter_off_the_bus_and_the_next_message_brings_it_back()

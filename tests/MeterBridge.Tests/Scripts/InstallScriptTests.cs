@@ -188,9 +188,142 @@ public sealed class InstallScriptTests
         Assert.True(File.Exists(gx.Config(100)));
         Assert.True(File.Exists(gx.Config(101)));
 
-        var reinstall = gx.Install();   // the kept meters come back as they were
+        // With nothing installed, a plain run installs one meter (from its kept config); the others come back
+        // one by one, as they were.
+        var reinstall = gx.Install();
         Assert.True(reinstall.ExitCode == 0, reinstall.ToString());
+        Assert.Equal(["#!/bin/bash", GxRoot.RcLine(100)], gx.RcLines);
+        Assert.Equal(0, gx.Install("--instance", "101").ExitCode);
         Assert.Equal(["#!/bin/bash", GxRoot.RcLine(100), GxRoot.RcLine(101)], gx.RcLines);
+        Assert.Equal("101", GxRoot.ConfigValue(gx.Config(101), "device_instance"));
+    }
+
+    [Fact]
+    public void An_upgrade_leaves_an_uninstalled_meter_uninstalled()
+    {
+        using var gx = new GxRoot();
+        Assert.Equal(0, gx.Install().ExitCode);
+        Assert.Equal(0, gx.Install("--instance", "101").ExitCode);
+        Assert.Equal(0, gx.Uninstall("--instance", "101").ExitCode);
+
+        var upgrade = gx.Install();
+
+        Assert.True(upgrade.ExitCode == 0, upgrade.ToString());
+        Assert.False(File.Exists(gx.Link(101)) || Directory.Exists(gx.Link(101)), "meterbridge-101 came back");
+        Assert.Equal(["#!/bin/bash", GxRoot.RcLine(100)], gx.RcLines);
+        Assert.True(File.Exists(gx.Config(101)), "its config is kept");
+        Assert.Equal(gx.ServiceDir(100), new FileInfo(gx.Link(100)).LinkTarget);
+    }
+
+    [Fact]
+    public void A_meter_with_only_its_rc_local_line_left_is_upgraded()
+    {
+        // After a reboot /service is rebuilt from rc.local; before rc.local ran, the line alone says "installed".
+        using var gx = new GxRoot();
+        Assert.Equal(0, gx.Install("--instance", "7").ExitCode);
+        File.Delete(gx.Link(7));
+
+        Assert.Equal(0, gx.Install().ExitCode);
+
+        Assert.Equal(gx.ServiceDir(7), new FileInfo(gx.Link(7)).LinkTarget);
+        Assert.False(Directory.Exists(gx.MeterDir(100)));
+    }
+
+    [Theory]
+    [InlineData("install.sh", "")]
+    [InlineData("install.sh", "99999999999999999999")]
+    [InlineData("install.sh", "2147483648")]
+    [InlineData("install.sh", "-1")]
+    [InlineData("install.sh", "1e3")]
+    [InlineData("uninstall.sh", "")]
+    [InlineData("uninstall.sh", "99999999999999999999")]
+    [InlineData("uninstall.sh", "2147483648")]
+    [InlineData("uninstall.sh", " 100")]
+    public void An_instance_that_is_not_a_number_0_to_2147483647_is_refused_in_one_line(string script, string instance)
+    {
+        using var gx = new GxRoot();
+        Assert.Equal(0, gx.Install().ExitCode);
+        Assert.Equal(0, gx.Install("--instance", "101").ExitCode);
+        string before = gx.Snapshot();
+
+        var result = gx.RunScript(script, ["--instance", instance]);
+
+        Assert.NotEqual(0, result.ExitCode);
+        Assert.Equal($"{script}: --instance wants a number 0 to 2147483647, not '{instance}'\n", result.Stderr);
+        Assert.Equal(before, gx.Snapshot());
+    }
+
+    [Fact]
+    public void The_largest_instance_and_leading_zeros_are_numbers()
+    {
+        using var gx = new GxRoot();
+
+        Assert.Equal(0, gx.Install("--instance", "2147483647").ExitCode);
+        Assert.Equal(0, gx.Install("--instance", "0100").ExitCode);
+
+        Assert.Equal("2147483647", GxRoot.ConfigValue(gx.Config(2147483647), "device_instance"));
+        Assert.Equal("100", GxRoot.ConfigValue(gx.Config(100), "device_instance"));
+        Assert.Equal(0, gx.Uninstall("--instance", "00100").ExitCode);
+        Assert.Equal(0, gx.RcCount(100));
+        Assert.Equal(1, gx.RcCount(2147483647));
+    }
+
+    [Theory]
+    [InlineData("[DEFAULT]\ndevice_instance =\n[MQTT]\ntopic = a/b\n")]
+    [InlineData("[DEFAULT]\nDevice_Instance = 31\n[MQTT]\ntopic = a/b\n")]
+    [InlineData("[DEFAULT]\r\nDEVICE_INSTANCE: 5\r\n")]
+    public void A_new_meter_gets_exactly_one_device_instance_line(string source)
+    {
+        using var gx = new GxRoot();
+        File.WriteAllText(Path.Combine(gx.Base, "config.ini"), source);
+
+        var result = gx.Install("--instance", "42");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var lines = File.ReadAllLines(gx.Config(42)).Where(l => l.Split('=', ':')[0].Trim().Equals("device_instance", StringComparison.OrdinalIgnoreCase));
+        Assert.Equal(["device_instance = 42"], lines);
+    }
+
+    [Fact]
+    public void A_capitalised_device_instance_names_the_meter_of_a_plain_install()
+    {
+        using var gx = new GxRoot();
+        File.WriteAllText(Path.Combine(gx.Base, "config.ini"), "[DEFAULT]\nDevice_Instance = 031\n");
+
+        Assert.Equal(0, gx.Install().ExitCode);
+
+        Assert.Equal("31", GxRoot.ConfigValue(gx.Config(31), "device_instance"));
+        Assert.False(Directory.Exists(gx.MeterDir(100)));
+    }
+
+    [Fact]
+    public void An_instance_written_with_leading_zeros_is_the_same_instance()
+    {
+        using var gx = new GxRoot();
+        Assert.Equal(0, gx.Install("--instance", "100").ExitCode);
+        GxRoot.SetConfigValue(gx.Config(100), "device_instance", "0101");
+
+        var result = gx.Install("--instance", "101");
+
+        Assert.NotEqual(0, result.ExitCode);
+        Assert.Contains("already used", result.Stderr);
+        Assert.False(Directory.Exists(gx.MeterDir(101)));
+    }
+
+    [Fact]
+    public void A_CRLF_rc_local_is_converted_so_that_it_can_run()
+    {
+        using var gx = new GxRoot();
+        File.WriteAllText(gx.RcLocal, "#!/bin/bash\r\necho mine\r\n");
+        File.SetUnixFileMode(gx.RcLocal, (UnixFileMode)0b111_101_101);
+
+        var result = gx.Install();
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Equal($"#!/bin/bash\necho mine\n{GxRoot.RcLine(100)}\n", File.ReadAllText(gx.RcLocal));
+        Assert.Contains("CRLF", result.Stdout);
+        Assert.Equal((UnixFileMode)0b111_101_101, GxRoot.Mode(gx.RcLocal));
+        Assert.DoesNotContain("CRLF", gx.Install().Stdout);
     }
 
     [Fact]

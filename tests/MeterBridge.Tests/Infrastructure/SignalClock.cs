@@ -1,0 +1,86 @@
+using System.Diagnostics;
+using Tmds.DBus.Protocol;
+
+namespace MeterBridge.Tests.Infrastructure;
+
+/// <summary>
+/// A D-Bus client of its own in the test process that stamps every ItemsChanged on arrival (in the receive loop,
+/// before anything else) with its /Ac/Power value: for counting signals per second and timing publish → signal,
+/// which gdbus monitor cannot do (its output is block-buffered in a pipe).
+/// </summary>
+public sealed class SignalClock : IDisposable
+{
+    private readonly DBusConnection _connection;
+    private readonly List<(long Arrived, double Power)> _signals = [];
+
+    private SignalClock(DBusConnection connection) => _connection = connection;
+
+    public static SignalClock Start(string address)
+    {
+        var connection = new DBusConnection(address);
+        connection.ConnectAsync().AsTask().GetAwaiter().GetResult();
+        var clock = new SignalClock(connection);
+        connection.AddMatchAsync(
+            new MatchRule { Type = MessageType.Signal, Interface = "com.victronenergy.BusItem", Member = "ItemsChanged", Path = "/" },
+            (message, _) => (Arrived: Stopwatch.GetTimestamp(), Power: AcPower(message)),
+            notification => { if (notification.HasValue) ((SignalClock)notification.State!).Record(notification.Value); },
+            emitOnCapturedContext: false, ObserverFlags.None, clock).AsTask().GetAwaiter().GetResult();
+        return clock;
+    }
+
+    /// <summary>(Stopwatch timestamp of arrival, /Ac/Power or NaN when the signal does not carry it), in order.</summary>
+    public IReadOnlyList<(long Arrived, double Power)> Signals
+    {
+        get { lock (_signals) return [.. _signals]; }
+    }
+
+    /// <summary>Polls until a signal carries /Ac/Power = <paramref name="power"/>; its arrival time, or null.</summary>
+    public long? WaitForPower(double power, TimeSpan timeout)
+    {
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < timeout)
+        {
+            foreach (var (arrived, p) in Signals)
+                if (p == power) return arrived;
+            Thread.Sleep(2);
+        }
+        return null;
+    }
+
+    /// <summary>The most signals that arrived within any window of <paramref name="window"/>.</summary>
+    public int MostWithin(TimeSpan window)
+    {
+        var times = Signals.Select(s => s.Arrived).ToArray();
+        long ticks = (long)(window.TotalSeconds * Stopwatch.Frequency);
+        int most = 0;
+        for (int first = 0, last = 0; first < times.Length; first++)
+        {
+            while (last < times.Length && times[last] - times[first] < ticks) last++;
+            most = Math.Max(most, last - first);
+        }
+        return most;
+    }
+
+    private void Record((long Arrived, double Power) signal)
+    {
+        lock (_signals) _signals.Add(signal);
+    }
+
+    /// <summary>The /Ac/Power value in an ItemsChanged body (a{sa{sv}}), NaN when absent or invalid.</summary>
+    private static double AcPower(Message message)
+    {
+        Reader reader = message.GetBodyReader();
+        ArrayEnd items = reader.ReadDictionaryStart();
+        while (reader.HasNext(items))
+        {
+            reader.AlignStruct();
+            string path = reader.ReadString();
+            var properties = reader.ReadDictionaryOfStringToVariantValue();
+            if (path == "/Ac/Power" && properties.TryGetValue("Value", out var value) && value.Type == VariantValueType.Double)
+                return value.GetDouble();
+        }
+        return double.NaN;
+    }
+
+    public void Dispose() => _connection.Dispose();
+}
