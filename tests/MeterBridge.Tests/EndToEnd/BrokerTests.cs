@@ -92,8 +92,7 @@ public sealed class BrokerTests
     {
         using var broker = new RefusingBroker();
         using var rig = new Rig(); // its Mosquitto stays unused: the bridge is pointed at the refusing broker
-        using var bridge = BridgeProcess.Start("--dbus-address", rig.Bus.Address, "--broker-address", "127.0.0.1", "--broker-port", broker.Port.ToString(),
-            "--topic", Rig.Topic, "--device-instance", rig.DeviceInstance.ToString());
+        var bridge = rig.StartBridge(waitConnected: false, brokerPort: broker.Port);
         Assert.True(bridge.WaitForLine("refused the subscription to e2e/meter", Rig.Deadline), "no line about the subscription:\n" + bridge.Log);
         Assert.True(bridge.WaitForLine(_ => broker.Refused >= 2, Rig.Deadline), "not retried:\n" + bridge.Log);
         Assert.DoesNotContain(bridge.Lines, line => line.Contains("subscribed to"));

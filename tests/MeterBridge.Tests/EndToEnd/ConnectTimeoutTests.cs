@@ -20,9 +20,7 @@ public sealed class ConnectTimeoutTests
         try
         {
             // keepalive 2: a broker silent for 1.5 keep-alives (3 s) is given up, before CONNACK as after it.
-            var bridge = BridgeProcess.Start("--dbus-address", rig.Bus.Address, "--broker-address", "127.0.0.1", "--broker-port", port.ToString(),
-                "--topic", Rig.Topic, "--device-instance", rig.DeviceInstance.ToString(), "--keepalive", "2");
-            using var _ = bridge;
+            var bridge = rig.StartBridge(waitConnected: false, brokerPort: port, extra: ["--keepalive", "2"]);
             Assert.True(bridge.WaitForLine("no answer within 3 s; retrying", TimeSpan.FromSeconds(10)), "no line about the silent broker:\n" + bridge.Log);
             Assert.True(silent.Connections >= 1);
             Assert.True(bridge.WaitForLine(_ => silent.Connections >= 2, TimeSpan.FromSeconds(10)), "no second try:\n" + bridge.Log);
@@ -42,9 +40,7 @@ public sealed class ConnectTimeoutTests
     {
         using var silent = new SilentListener();
         using var rig = new Rig();
-        var bridge = BridgeProcess.Start("--dbus-address", rig.Bus.Address, "--broker-address", "127.0.0.1", "--broker-port", silent.Port.ToString(),
-            "--topic", Rig.Topic, "--device-instance", rig.DeviceInstance.ToString());
-        using var _ = bridge;
+        var bridge = rig.StartBridge(waitConnected: false, brokerPort: silent.Port);
         Assert.True(bridge.WaitForLine(_ => silent.Connections >= 1, Rig.Deadline), "never connected:\n" + bridge.Log);
         Thread.Sleep(300); // CONNECT sent, waiting for the answer
 

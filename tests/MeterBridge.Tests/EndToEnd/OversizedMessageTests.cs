@@ -36,5 +36,9 @@ public sealed class OversizedMessageTests
         Assert.Equal(1, bridge.Lines.Count(line => line.Contains("subscribed to")));
         Assert.DoesNotContain(bridge.Lines, line => line.Contains("lost the broker"));
         Assert.True(bridge.Lines.Count(line => line.Contains("(skipped unread)")) <= 1, bridge.Log);
+        // Never stored: the whole process stays below the size of the message itself.
+        var (rss, peak) = ProcStatus.Memory(bridge.Id);
+        Console.WriteLine($"mqtt {version}: a 20 MiB retained message skipped, RSS {rss} KiB, VmHWM {peak} KiB");
+        Assert.True(peak < 20 * 1024, $"VmHWM {peak} KiB");
     }
 }
