@@ -1,29 +1,34 @@
 #!/usr/bin/env bash
 # Builds MeterBridge as native AOT for the ARM GX devices and packs a release tarball.
 #
-#   ./build-linux-arm.sh [arm|arm64|all] [--static]
+#   ./build-linux-arm.sh [arm|arm64|all|x64] [--static] [--probe]
 #
 #   arm     linux-arm   (32-bit: Cerbo GX, Venus GX, Color Control GX, MultiPlus-II GX, Ekrano GX, Raspberry Pi 2-4)
 #   arm64   linux-arm64 (Raspberry Pi 5, the new Cerbo GX boards)
 #   all     both (default)
+#   x64     linux-x64   (an x86-64 Linux PC or VM; the release carries it too)
 #   --static  a fully static binary: no glibc needed at all, but no TLS to the broker (OpenSSL cannot be loaded)
+#   --probe   build nothing: only ask the NuGet feed whether it serves the RIDs' native AOT packs. Exit 0: it
+#             does; exit 3: it does not (one line says so); exit 1: the question itself failed (network?)
 #
 # Output: out/<rid>[-static]/meterbridge and dist/meterbridge-<version>-<rid>[-static].tar.gz, which
 # unpacks to meterbridge/ (the binary, service/, config.sample.ini, install.sh, uninstall.sh, INSTALL.md).
-# How and why (Debian packages, lld, no SysRoot, qemu): ../shared/spec/venus-os.md.
+# How and why (Debian packages, lld, no SysRoot, qemu): docs/platform.md.
 set -euo pipefail
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 project=$repo/MeterBridge.csproj
 
-usage() { echo "usage: $0 [arm|arm64|all] [--static]" >&2; exit 2; }
+usage() { echo "usage: $0 [arm|arm64|all|x64] [--static] [--probe]" >&2; exit 2; }
 
 target=all
 static=false
+probe_only=false
 for arg in "$@"; do
     case $arg in
-        arm|arm64|all) target=$arg ;;
+        arm|arm64|all|x64) target=$arg ;;
         --static) static=true ;;
+        --probe) probe_only=true ;;
         -h|--help) usage ;;
         *) echo "unknown argument: $arg" >&2; usage ;;
     esac
@@ -33,6 +38,7 @@ case $target in
     arm) rids=(linux-arm) ;;
     arm64) rids=(linux-arm64) ;;
     all) rids=(linux-arm64 linux-arm) ;;
+    x64) rids=(linux-x64) ;;
 esac
 
 version=$(sed -n 's:.*<Version>\(.*\)</Version>.*:\1:p' "$project" | head -n1)
@@ -73,13 +79,26 @@ EOF
     fi
 }
 
-# The cross toolchain of ../shared/spec/venus-os.md, installed with apt-get when a piece is missing.
+# The cross libgcc that clang links against (crtbegin.o, libgcc.a): Debian 12 has gcc 12, Ubuntu 24.04 gcc 13
+# (and 12, 14); any one will do, clang picks the highest in /usr/lib/gcc-cross/<triple>/. Prints the one
+# already installed, else the newest the package index offers, else Debian 12's name.
+libgcc_cross() {
+    local arch=$1 triple=$2 installed
+    installed=$(ls /usr/lib/gcc-cross/"$triple" 2>/dev/null | sort -V | tail -n1 || true)
+    if [[ -n $installed ]]; then echo "libgcc-${installed%%.*}-dev-$arch-cross"; return; fi
+    local newest
+    newest=$(apt-cache pkgnames "libgcc-" 2>/dev/null | grep -E "^libgcc-[0-9]+-dev-$arch-cross\$" | sort -V | tail -n1 || true)
+    echo "${newest:-libgcc-12-dev-$arch-cross}"
+}
+
+# The cross toolchain of docs/platform.md, installed with apt-get when a piece is missing (Debian and Ubuntu
+# name these packages alike).
 ensure_toolchain() {
     local rid=$1 missing=()
     local packages=(clang lld llvm)
     case $rid in
-        linux-arm64) packages+=(libc6-dev-arm64-cross libgcc-12-dev-arm64-cross) ;;
-        linux-arm) packages+=(libc6-dev-armhf-cross libgcc-12-dev-armhf-cross) ;;
+        linux-arm64) packages+=(libc6-dev-arm64-cross "$(libgcc_cross arm64 aarch64-linux-gnu)") ;;
+        linux-arm) packages+=(libc6-dev-armhf-cross "$(libgcc_cross armhf arm-linux-gnueabihf)") ;;
     esac
     if ! command -v dpkg-query >/dev/null; then
         echo "no dpkg-query: not checking the Debian packages ${packages[*]}" >&2
@@ -116,6 +135,9 @@ build() {
 
     local props=(-p:LinkerFlavor=lld)
     [[ $static == true ]] && props+=(-p:StaticExecutable=true)
+    # Debian's armhf glibc ships no rcrt1.o, so a static PIE (the SDK's default for a static executable)
+    # cannot be linked: a plain static executable at a fixed address links and runs.
+    [[ $static == true && $rid == linux-arm ]] && props+=(-p:PositionIndependentExecutable=false)
 
     # The ILC and link steps do not notice a change of StaticExecutable: start them afresh.
     rm -rf "$repo/obj/Release/$tfm/$rid/native" "$out"
@@ -159,6 +181,12 @@ for rid in "${rids[@]}"; do
     problem=$(packs_problem "$rid")
     if [[ -z $problem ]]; then buildable+=("$rid"); else problems+=("$problem"); fi
 done
+if [[ $probe_only == true ]]; then
+    [[ ${#problems[@]} -eq 0 ]] && exit 0
+    printf '%s\n' "${problems[@]}" >&2
+    printf '%s\n' "${problems[@]}" | grep -qv 'cannot be built here' && exit 1
+    exit 3
+fi
 for rid in "${buildable[@]}"; do build "$rid"; done
 if [[ ${#problems[@]} -gt 0 ]]; then
     printf '%s\n' "${problems[@]}" >&2

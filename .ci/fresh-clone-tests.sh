@@ -47,7 +47,12 @@ status=0
 env -u MB_SHARED bash "$work/meterbridge/scripts/test.sh" 2>&1 | tee "$work/clone.log" || status=$?
 check_result "$work/clone.log" "$status" "$expected_skips" || exit 1
 
-# 2. The copies of the vectors against upstream, here where upstream is.
+# 2. The copies of the vectors against upstream, here where upstream is. A CI with no upstream folder at all
+# (GitHub's hosted runner) says so explicitly with MB_NO_UPSTREAM=1; the step is then skipped, visibly.
+if [ "${MB_NO_UPSTREAM:-0}" = 1 ]; then
+    echo "SKIPPED: comparing tests/vectors with upstream (MB_NO_UPSTREAM=1: this CI has no upstream folder)"
+    exit 0
+fi
 upstream=${MB_SHARED:-$repo/../shared}
 echo "comparing tests/vectors with $upstream/vectors"
 [ -d "$upstream/vectors" ] || { echo "FAIL: no upstream vectors at $upstream/vectors (set MB_SHARED to the folder holding vectors/)" >&2; exit 1; }

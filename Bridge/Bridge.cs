@@ -65,7 +65,7 @@ public sealed partial class Bridge : IPayloadSink
         _problems = new RepeatFilter(log, TimeSpan.FromSeconds(60));
         _service = service;
         _table = table;
-        _meter = new Meter.Meter(settings.Limits);
+        _meter = new Meter.Meter(settings.Limits, settings.Source);
         _stale = new StaleTimer(settings.Timeout, Frequency);
         _stop = stop;
         _waitHandles = [_wake, stop.WaitHandle];
@@ -86,13 +86,19 @@ public sealed partial class Bridge : IPayloadSink
             // Meter.Apply checks the size too; checking here first spares copying a huge fragmented payload.
             verdict = payload.Length > _settings.MaxPayloadSize
                 ? new Verdict(RejectReason.TooLarge, Value: payload.Length)
-                : _meter.Apply(payload.IsSingleSegment ? payload.FirstSpan : Contiguous(payload));
+                : _meter.Apply(topic, payload.IsSingleSegment ? payload.FirstSpan : Contiguous(payload));
             if (verdict.IsAccepted)
             {
                 _stale.Accepted(Stopwatch.GetTimestamp());
                 _dirty = true;
                 return;
             }
+        }
+        // A Shelly NotifyEvent, a Tasmota STATE on a wildcard: not an error, and no sign of life for the stale timer.
+        if (verdict.Reason == RejectReason.NoMappedValue)
+        {
+            if (_log.Enabled(LogLevel.Debug)) _log.Debug($"ignored a message on {topic}: no mapped value");
+            return;
         }
         // Counted per reason and key, not per text: the text quotes the value, which a hostile publisher varies at will.
         if (_problems.Report(LogLevel.Warning, "rejected a message: " + verdict.Describe(_settings.Limits), Stopwatch.GetTimestamp(),

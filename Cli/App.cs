@@ -76,12 +76,13 @@ public static class App
         if (!load.Ok)
             return ExitCodes.BadConfiguration;
         if (path is null or "-")
-            return DecodeCommand.Run(load.Settings, io.In, io.Out);
-        if (TextFile.TryRead(path, out string text) is { } why)
+            return DecodeCommand.Run(load.Settings, io.OpenInput(), io.Out);
+        if (TextFile.Open(path, out Stream? stream) is { } why)
         {
             io.Error.WriteLine($"decode: {ValueText.Quote(path)} {why}");
             return ExitCodes.BadConfiguration;
         }
-        return DecodeCommand.Run(load.Settings, new StringReader(text), io.Out);
+        using (stream)
+            return DecodeCommand.Run(load.Settings, stream!, io.Out);
     }
 }

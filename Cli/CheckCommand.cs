@@ -1,4 +1,5 @@
 using MeterBridge.Config;
+using MeterBridge.Sources;
 
 namespace MeterBridge.Cli;
 
@@ -23,8 +24,22 @@ public static class CheckCommand
             string line = $"{key.Name} = {key.Show(load.Settings)}";
             output.WriteLine($"{line.PadRight(SourceColumn)} # {load.Origins[key.Name].Source}");
         }
+        if (load.Settings.Source is { } source) WriteRules(source, output);
         foreach (string warning in load.Warnings)
             output.WriteLine(Diagnostics.WarningPrefix + warning);
         return ExitCodes.Ok;
+    }
+
+    /// <summary>The effective rules, as a [MAPPING] section would hold them, then the subscriptions they make.</summary>
+    private static void WriteRules(MappedSource source, TextWriter output)
+    {
+        output.WriteLine($"[{MappingSection.Name}]");
+        foreach (var (key, rules, origin) in source.Shown)
+            for (int i = 0; i < rules.Count; i++)
+            {
+                string line = i == 0 ? $"{key} = {rules[i]}" : new string(' ', key.Length + 3) + rules[i];
+                output.WriteLine(i == 0 ? $"{line.PadRight(SourceColumn)} # {origin}" : line);
+            }
+        output.WriteLine("# subscribes to: " + string.Join(", ", source.TopicFilters));
     }
 }

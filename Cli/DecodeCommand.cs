@@ -9,24 +9,30 @@ using MeterBridge.Meter;
 namespace MeterBridge.Cli;
 
 /// <summary>
-/// <c>meterbridge decode</c>: feeds payloads, one per line, to one fresh meter and prints, per line, whether it
-/// was accepted and every path the GX would then see. No network: this is how a user checks a payload.
+/// <c>meterbridge decode</c>: feeds messages, one per line, to one fresh meter and prints, per line, whether it
+/// was accepted and every path the GX would then see. No network: this is how a user checks a payload or a mapping.
+/// A line <c>TOPIC&lt;TAB&gt;PAYLOAD</c> is that payload on that topic; any other line is a payload on <c>topic</c>.
+/// The lines are read as bytes and streamed, so the meter judges exactly the bytes the bridge would get, and a file
+/// of any size runs in the same memory.
 /// </summary>
 public static class DecodeCommand
 {
     // Reasons hold "±" and "…": keep them readable for the person running the command.
     private static readonly JsonWriterOptions JsonOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    public static int Run(Settings settings, TextReader input, TextWriter output)
+    public static int Run(Settings settings, Stream input, TextWriter output)
     {
-        var meter = new Meter.Meter(settings.Limits);
+        var meter = new Meter.Meter(settings.Limits, settings.Source);
         var items = new MeterItems();
         var table = new ItemTable();
         var buffer = new ArrayBufferWriter<byte>();
+        var lines = new LineReader(input, settings.MaxPayloadSize);
 
-        while (input.ReadLine() is { } line)
+        while (lines.Next() is { } line)
         {
-            var verdict = meter.Apply(Encoding.UTF8.GetBytes(line));
+            var verdict = line.Length > settings.MaxPayloadSize
+                ? new Verdict(RejectReason.TooLarge, Value: line.Length)
+                : Apply(meter, settings, line.Bytes);
             if (meter.HasData) items.Update(table, meter.State, Staleness.Fresh);
 
             buffer.ResetWrittenCount();
@@ -45,6 +51,18 @@ public static class DecodeCommand
             output.WriteLine(Encoding.UTF8.GetString(buffer.WrittenSpan));
         }
         return 0;
+    }
+
+    /// <summary>
+    /// Splits off a topic at the first tab when what precedes it is a topic, not the start of a payload (JSON may hold
+    /// tabs as blanks): it does not start like JSON and holds no wildcard.
+    /// </summary>
+    private static Verdict Apply(Meter.Meter meter, Settings settings, ReadOnlySpan<byte> line)
+    {
+        int tab = line.IndexOf((byte)'\t');
+        if (tab > 0 && line[0] is not ((byte)'{' or (byte)'[' or (byte)'"' or (byte)' ' or 0xEF) && line[..tab].IndexOfAny("+#"u8) < 0)
+            return meter.Apply(Encoding.UTF8.GetString(line[..tab]), line[(tab + 1)..]);
+        return meter.Apply(settings.Topic, line);
     }
 
     private static void WriteValue(Utf8JsonWriter json, string path, BusValue value)

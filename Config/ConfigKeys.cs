@@ -1,3 +1,4 @@
+using MeterBridge.Sources;
 using static MeterBridge.Config.KeyResult;
 
 namespace MeterBridge.Config;
@@ -94,6 +95,14 @@ public static class ConfigKeys
         new("update_interval", KeyHome.Mqtt, "MS", "At most one D-Bus update per this many milliseconds; messages in between are merged and go out together at its end (0 = one per message).",
             (s, t) => ValueText.TryInt(t, 0, MaxUpdateInterval, out int v) ? Ok(s with { UpdateInterval = v }) : Bad($"is not a number of milliseconds 0 to {MaxUpdateInterval}"),
             s => ValueText.Show(s.UpdateInterval)),
+
+        // Sources (docs/sources.md): which device's messages, and which of its channels
+        new("format", KeyHome.Mqtt, "FORMAT", "What the messages look like: dbus-mqtt-grid (the JSON of the Python driver), a preset (" + string.Join(", ", Presets.All.Keys) + ") or custom ([MAPPING] only).",
+            (s, t) => Presets.Formats.Contains(t.Trim()) ? Ok(s with { Format = t.Trim() }) : Bad("is not a format: " + string.Join(", ", Presets.Formats)),
+            s => s.Format),
+        new("channel", KeyHome.Mqtt, "N", "Which channel of a device with several ({channel} in the rules).",
+            (s, t) => ValueText.TryInt(t, 0, 99, out int v) ? Ok(s with { Channel = v }) : Bad("is not a channel number 0 to 99"),
+            s => ValueText.Show(s.Channel)),
     ];
 
     private const string NotBoolean = "is not a yes/no value (1/true/yes/on or 0/false/no/off)";

@@ -1,4 +1,5 @@
 using MeterBridge.Meter;
+using MeterBridge.Sources;
 
 namespace MeterBridge.Config;
 
@@ -43,6 +44,16 @@ public sealed record Settings
     public int MaxPayloadSize { get; init; } = 65536;
     /// <summary>Milliseconds between two D-Bus updates at the most: 100, as Victron's own meter driver (dbus-modbus-client).</summary>
     public int UpdateInterval { get; init; } = 100;
+
+    // Sources (docs/sources.md)
+    /// <summary>dbus-mqtt-grid (the seed format), a preset name or custom.</summary>
+    public string Format { get; init; } = Presets.SeedFormat;
+    public int Channel { get; init; }
+    /// <summary>The compiled rules of a preset or custom format; null for the seed format.</summary>
+    public MappedSource? Source { get; init; }
+
+    /// <summary>The topic filters to subscribe to: the source's distinct filters, or <see cref="Topic"/>.</summary>
+    public IReadOnlyList<string> Subscriptions => Source?.TopicFilters ?? [Topic];
 
     public MeterLimits Limits => new(Voltage, Frequency, PowerThresholdPerPhase, MaxPayloadSize);
 

@@ -32,6 +32,7 @@ public static class SettingsLoader
         }
         settings = ApplyFlags(input.Flags, settings, origins, problems);
         settings = ApplyPasswordSources(input, settings, origins, problems);
+        settings = MappingSection.Apply(file, settings, origins, problems);
 
         SettingsChecks.Run(settings, origins, problems, warnings);
         return new SettingsLoad(settings, problems, warnings, origins, file?.FileName);

@@ -56,6 +56,27 @@ public static class TextFile
         }
     }
 
+    /// <summary>Null and the open file, or the reason it cannot be opened; for input streamed, however large.</summary>
+    public static string? Open(string path, out Stream? stream)
+    {
+        stream = null;
+        if (Unreadable(path) is { } why)
+            return why;
+        try
+        {
+            stream = File.OpenRead(path);
+            return null;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return PermissionDenied;
+        }
+        catch (IOException)
+        {
+            return CannotBeRead;
+        }
+    }
+
     private const string PermissionDenied = "cannot be read (permission denied)";
     private const string CannotBeRead = "cannot be read";
 

@@ -28,6 +28,8 @@ public static class UnusedKeys
 
         foreach (IniSection section in file.Sections)
         {
+            if (section.Name == MappingSection.Name)
+                continue; // read by MappingSection, which names its own problems
             if (section.Name != SettingsLoader.MqttSection)
             {
                 yield return $"{file.FileName}:{section.Line}: section [{section.Name}] is not used (keys go in [DEFAULT] and [{SettingsLoader.MqttSection}])";

@@ -64,6 +64,7 @@ public sealed class MeterState
             Quantity.Voltage => Limits.Voltage,
             Quantity.Frequency => FrequencyFallback(location),
             Quantity.Current => CurrentFromPower(location),
+            Quantity.EnergyForward or Quantity.EnergyReverse => location == Location.Total ? SumOfPhaseEnergies(quantity) : double.NaN,
             _ => double.NaN,
         };
     }
@@ -75,6 +76,23 @@ public sealed class MeterState
         {
             double power = _received[phase, Quantity.Power];
             if (PhaseExists(phase) && !double.IsNaN(power)) sum = double.IsNaN(sum) ? power : sum + power;
+        }
+        return sum;
+    }
+
+    /// <summary>
+    /// A meter that counts per phase (a Shelly 3EM Gen1) has no total counter: the total is the phases' sum, but only
+    /// once every existing phase has one, since a partial sum would jump when the missing counter arrives.
+    /// </summary>
+    private double SumOfPhaseEnergies(Quantity quantity)
+    {
+        double sum = double.NaN;
+        for (var phase = Location.L1; phase <= Location.L3; phase++)
+        {
+            if (!PhaseExists(phase)) continue;
+            double energy = _received[phase, quantity];
+            if (double.IsNaN(energy)) return double.NaN;
+            sum = double.IsNaN(sum) ? energy : sum + energy;
         }
         return sum;
     }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using System.Text.Unicode;
 
@@ -11,9 +10,6 @@ namespace MeterBridge.Meter;
 /// </summary>
 public static class PayloadDecoder
 {
-    /// <summary>Longest string that can still hold a number ("  -1.2345678901234567e+308  ").</summary>
-    private const int MaxNumberText = 64;
-
     private static readonly JsonReaderOptions Options = new() { MaxDepth = 64 };
 
     public static Verdict Decode(ReadOnlySpan<byte> payload, ref Reading reading)
@@ -125,27 +121,11 @@ public static class PayloadDecoder
         return KeyKind.Unknown;
     }
 
-    /// <summary>A JSON number, or a string holding one in invariant form; null leaves the slot empty.</summary>
+    /// <summary>A number as <see cref="JsonNumber"/> reads it; null leaves the slot empty.</summary>
     private static bool TryReadNumber(ref Utf8JsonReader reader, ref Reading reading, Location location, Quantity quantity)
     {
-        double value;
-        switch (reader.TokenType)
-        {
-            case JsonTokenType.Null:
-                return true;
-            case JsonTokenType.Number:
-                if (!reader.TryGetDouble(out value)) return false;
-                break;
-            case JsonTokenType.String:
-                if (reader.ValueSpan.Length > MaxNumberText) return false;
-                Span<byte> text = stackalloc byte[MaxNumberText];
-                int length = reader.CopyString(text);
-                if (!double.TryParse(text[..length], NumberStyles.Float, CultureInfo.InvariantCulture, out value)) return false;
-                break;
-            default:
-                return false;
-        }
-        if (!double.IsFinite(value)) return false;
+        if (reader.TokenType == JsonTokenType.Null) return true;
+        if (!JsonNumber.TryRead(ref reader, out double value)) return false;
         reading[location, quantity] = value;
         return true;
     }

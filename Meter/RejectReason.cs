@@ -14,4 +14,6 @@ public enum RejectReason : byte
     Negative,
     PowerFactorOutOfRange,
     TooLarge,
+    /// <summary>A mapped source's message that carries no value of any rule: ignored, not an error.</summary>
+    NoMappedValue,
 }

@@ -7,14 +7,15 @@ namespace MeterBridge.Meter;
 /// that caused it. A value type, so the hot path allocates nothing; the text is built only
 /// when somebody logs it.
 /// </summary>
-public readonly record struct Verdict(RejectReason Reason, Location Location = Location.Total, Quantity Quantity = Quantity.Power, double Value = double.NaN)
+/// <param name="Mapped">From a preset or mapping: the key is named as in [MAPPING] (<c>power_L1</c>), not as in the seed JSON.</param>
+public readonly record struct Verdict(RejectReason Reason, Location Location = Location.Total, Quantity Quantity = Quantity.Power, double Value = double.NaN, bool Mapped = false)
 {
     public static Verdict Accepted => default;
 
     public bool IsAccepted => Reason == RejectReason.None;
 
-    /// <summary>The payload key in the form a user writes it, e.g. <c>grid.L1.power</c>.</summary>
-    public string Key => Location == Location.Total
+    /// <summary>The payload key in the form a user writes it, e.g. <c>grid.L1.power</c>, or the [MAPPING] key.</summary>
+    public string Key => Mapped ? Sources.QuantityKeys.Of(Location, Quantity) : Location == Location.Total
         ? "grid." + KeyNames.Of(Quantity)
         : "grid." + Location + "." + KeyNames.Of(Quantity);
 
@@ -31,6 +32,7 @@ public readonly record struct Verdict(RejectReason Reason, Location Location = L
         RejectReason.Negative => $"{Key} = {Format(Value)} is negative",
         RejectReason.PowerFactorOutOfRange => $"{Key} = {Format(Value)} is outside -1…1",
         RejectReason.TooLarge => $"payload of {Format(Value)} bytes is larger than max_payload_size = {limits.MaxPayloadSize}",
+        RejectReason.NoMappedValue => "no mapped value",
         _ => Reason.ToString(),
     };
 

@@ -79,7 +79,7 @@ public sealed class MqttSource
                 answer.CancelAfter(_answerWait);
                 await ConnectAndSubscribeAsync(options, answer.Token);
                 answer.Dispose();
-                _log.Info($"connected to {_settings.BrokerAddress}:{_settings.BrokerPort}, subscribed to {_settings.Topic}");
+                _log.Info($"connected to {_settings.BrokerAddress}:{_settings.BrokerPort}, subscribed to {string.Join(", ", _settings.Subscriptions)}");
                 _lastProblem = null;
                 long since = Stopwatch.GetTimestamp();
                 string reason = await lost.Task.WaitAsync(cancel);
@@ -115,9 +115,10 @@ public sealed class MqttSource
         // MQTTnet 5 may return a refused CONNACK instead of throwing; then the subscribe would only say "not connected".
         var connected = await _client.ConnectAsync(options, answer);
         if (connected.ResultCode != MqttClientConnectResultCode.Success) throw new BrokerRefusedException(connected.ResultCode);
-        var subscribed = await _client.SubscribeAsync(new MqttClientSubscribeOptionsBuilder()
-            .WithTopicFilter(_settings.Topic, _settings.Qos == 1 ? MqttQualityOfServiceLevel.AtLeastOnce : MqttQualityOfServiceLevel.AtMostOnce)
-            .Build(), answer);
+        var subscribe = new MqttClientSubscribeOptionsBuilder();
+        foreach (string filter in _settings.Subscriptions)
+            subscribe.WithTopicFilter(filter, _settings.Qos == 1 ? MqttQualityOfServiceLevel.AtLeastOnce : MqttQualityOfServiceLevel.AtMostOnce);
+        var subscribed = await _client.SubscribeAsync(subscribe.Build(), answer);
         foreach (var item in subscribed.Items)
             if (item.ResultCode > MqttClientSubscribeResultCode.GrantedQoS2) throw new SubscriptionRefusedException(item.TopicFilter.Topic, item.ResultCode);
     }

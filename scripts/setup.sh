@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what building, testing and the demo need on Debian 12: Mosquitto and its clients, a D-Bus daemon
-# and its tools (busctl, gdbus, dbus-send), openssl for the TLS tests, and the arm64 cross toolchain and qemu.
+# and its tools (busctl, gdbus, dbus-send), openssl for the TLS tests, the arm64 cross toolchain, the armhf libc and qemu.
 set -euo pipefail
 need=()
 for pair in mosquitto:mosquitto mosquitto_pub:mosquitto-clients dbus-daemon:dbus gdbus:libglib2.0-bin busctl:systemd \
@@ -9,6 +9,8 @@ for pair in mosquitto:mosquitto mosquitto_pub:mosquitto-clients dbus-daemon:dbus
 done
 [ -e /usr/aarch64-linux-gnu/lib/libc.so.6 ] || need+=(libc6-dev-arm64-cross)
 [ -d /usr/lib/gcc-cross/aarch64-linux-gnu ] || need+=(libgcc-12-dev-arm64-cross)
+# The armhf libc: qemu-arm's root for ci/arm-check.sh, and a real 32-bit ARM file for its tests.
+[ -e /usr/arm-linux-gnueabihf/lib/libc.so.6 ] || need+=(libc6-armhf-cross)
 if [ ${#need[@]} -gt 0 ]; then
   echo "installing: ${need[*]}"
   export DEBIAN_FRONTEND=noninteractive

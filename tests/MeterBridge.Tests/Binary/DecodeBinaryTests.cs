@@ -29,14 +29,7 @@ public class DecodeBinaryTests
             if (step.Accepted is { } want && want != accepted)
                 failures.Add($"step {i + 1}: accepted should be {want}, was {accepted} ({reason})");
 
-            var paths = result.RootElement.GetProperty("paths");
-            foreach (var (path, expected) in step.Expect)
-            {
-                bool present = paths.TryGetProperty(path, out var value);
-                double? number = present && value.ValueKind == JsonValueKind.Number ? value.GetDouble() : null;
-                if (PayloadVectors.Mismatch(expected, present, number) is { } error)
-                    failures.Add($"step {i + 1} ({step.Payload}): {path}: {error}");
-            }
+            failures.AddRange(PayloadVectors.Mismatches(step.Expect, result.RootElement.GetProperty("paths")).Select(e => $"step {i + 1} ({step.Payload}): {e}"));
         }
         Assert.True(failures.Count == 0, $"case '{name}' through the binary:\n" + string.Join("\n", failures));
     }

@@ -32,7 +32,11 @@ public static class AotBinary
     }
 
     /// <summary>Runs the binary to completion with the given standard input; returns exit code and output.</summary>
-    public static (int ExitCode, string Stdout, string Stderr) Run(IEnumerable<string> args, string? stdin = null, int timeoutMs = 30000)
+    public static (int ExitCode, string Stdout, string Stderr) Run(IEnumerable<string> args, string? stdin = null, int timeoutMs = 30000) =>
+        Run(args, stdin is null ? null : System.Text.Encoding.UTF8.GetBytes(stdin), timeoutMs);
+
+    /// <summary>The same with standard input given as bytes, exactly as written (invalid UTF-8 included).</summary>
+    public static (int ExitCode, string Stdout, string Stderr) Run(IEnumerable<string> args, byte[]? stdin, int timeoutMs = 30000)
     {
         using var process = Process.Start(new ProcessStartInfo(Path, args)
         {
@@ -43,7 +47,7 @@ public static class AotBinary
         })!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
-        if (stdin != null) process.StandardInput.Write(stdin);
+        if (stdin != null) process.StandardInput.BaseStream.Write(stdin);
         process.StandardInput.Close();
         if (!process.WaitForExit(timeoutMs))
         {

@@ -40,6 +40,29 @@ public static class PayloadVectors
         return Math.Abs(got - want) <= tolerance ? null : $"expected {want}, got {got}";
     }
 
+    /// <summary>Each expected path that differs in a line of <c>decode</c>'s output ("paths"), as "path: what differs".</summary>
+    public static IEnumerable<string> Mismatches(IReadOnlyDictionary<string, JsonElement> expect, JsonElement paths)
+    {
+        foreach (var (path, expected) in expect)
+        {
+            bool present = paths.TryGetProperty(path, out var value);
+            double? number = present && value.ValueKind == JsonValueKind.Number ? value.GetDouble() : null;
+            if (Mismatch(expected, present, number) is { } error) yield return $"{path}: {error}";
+        }
+    }
+
+    /// <summary>The same against the core's path table.</summary>
+    public static IEnumerable<string> Mismatches(IReadOnlyDictionary<string, JsonElement> expect, MeterBridge.Items.ItemTable table)
+    {
+        foreach (var (path, expected) in expect)
+        {
+            int row = table.Find(path);
+            if (row < 0) { yield return $"{path}: the vector names an unknown path"; continue; }
+            double? value = table[row].IsValid ? table[row].Number : null;
+            if (Mismatch(expected, table.IsPresent(row), value) is { } error) yield return $"{path}: {error}";
+        }
+    }
+
     private static string Show(double? value) => value?.ToString(CultureInfo.InvariantCulture) ?? "invalid";
 
     private static List<Case> Load()

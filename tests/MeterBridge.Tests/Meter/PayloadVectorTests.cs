@@ -38,15 +38,7 @@ public class PayloadVectorTests
                 failures.Add($"step {i + 1} ({step.Payload}): accepted should be {accepted}, was {verdict.IsAccepted} ({verdict.Describe(settings.Limits)})");
             if (meter.HasData) items.Update(table, meter.State, Staleness.Fresh);
 
-            foreach (var (path, expected) in step.Expect)
-            {
-                int row = table.Find(path);
-                Assert.True(row >= 0, $"vector names unknown path {path}");
-                bool present = table.IsPresent(row);
-                double? value = table[row].IsValid ? table[row].Number : null;
-                if (PayloadVectors.Mismatch(expected, present, value) is { } error)
-                    failures.Add($"step {i + 1} ({step.Payload}): {path}: {error}");
-            }
+            failures.AddRange(PayloadVectors.Mismatches(step.Expect, table).Select(e => $"step {i + 1} ({step.Payload}): {e}"));
         }
         Assert.True(failures.Count == 0, $"case '{name}':\n" + string.Join("\n", failures));
     }

@@ -1,0 +1,130 @@
+namespace MeterBridge.Sources;
+
+/// <summary>
+/// The presets: for each popular device, its rules written in the mapping language itself, per quantity key and in
+/// order (several lines: several sources, the first wins). Data, not code per device: <c>check</c> prints them and a
+/// <c>[MAPPING]</c> key replaces one. Energies a device counts in Wh get <c>* 0.001</c>.
+/// </summary>
+public static class Presets
+{
+    public const string SeedFormat = "dbus-mqtt-grid";
+    public const string Custom = "custom";
+
+    private const string Wh = " * 0.001";
+    private static readonly string[] Phases = ["l1", "l2", "l3"];
+
+    public static readonly IReadOnlyDictionary<string, (string Key, string Rules)[]> All = new Dictionary<string, (string, string)[]>
+    {
+        // Shelly Gen2+ Pro 3EM, 3EM Gen3, 3EM-63 (triphase): em:0 and emdata:0, as status topics and in RPC notifications.
+        ["shelly-gen2-em"] =
+        [
+            ("power", Shelly2("em:0", "total_act_power")),
+            ("current", Shelly2("em:0", "total_current")),
+            .. PerPhase("abc", (p, l) => [
+                ($"power_{l}", Shelly2("em:0", $"{p}_act_power")),
+                ($"voltage_{l}", Shelly2("em:0", $"{p}_voltage")),
+                ($"current_{l}", Shelly2("em:0", $"{p}_current")),
+                ($"power_factor_{l}", Shelly2("em:0", $"{p}_pf")),
+                ($"frequency_{l}", Shelly2("em:0", $"{p}_freq")),
+            ]),
+            ("energy_forward", Shelly2("emdata:0", "total_act", Wh)),
+            ("energy_reverse", Shelly2("emdata:0", "total_act_ret", Wh)),
+            .. PerPhase("abc", (p, l) => [
+                ($"energy_forward_{l}", Shelly2("emdata:0", $"{p}_total_act_energy", Wh)),
+                ($"energy_reverse_{l}", Shelly2("emdata:0", $"{p}_total_act_ret_energy", Wh)),
+            ]),
+        ],
+        // Shelly Pro EM-50, EM Gen3/Gen4, 3EM in monophase profile: one channel, a one-phase meter.
+        ["shelly-gen2-em1"] =
+        [
+            ("power", Shelly2("em1:{channel}", "act_power")),
+            ("voltage", Shelly2("em1:{channel}", "voltage")),
+            ("current", Shelly2("em1:{channel}", "current")),
+            ("power_factor", Shelly2("em1:{channel}", "pf")),
+            ("frequency", Shelly2("em1:{channel}", "freq")),
+            ("energy_forward", Shelly2("em1data:{channel}", "total_act_energy", Wh)),
+            ("energy_reverse", Shelly2("em1data:{channel}", "total_act_ret_energy", Wh)),
+        ],
+        // Shelly Plus/Pro/Mini PM and 1PM, Plug S, switches with metering: switch:N or pm1:N, as Victron's Shelly driver reads them.
+        ["shelly-gen2-pm"] =
+        [
+            ("power", SwitchOrPm("apower")),
+            ("voltage", SwitchOrPm("voltage")),
+            ("current", SwitchOrPm("current")),
+            ("power_factor", SwitchOrPm("pf")),
+            ("frequency", SwitchOrPm("freq")),
+            ("energy_forward", SwitchOrPm("aenergy/total", Wh)),
+            ("energy_reverse", SwitchOrPm("ret_aenergy/total", Wh)),
+        ],
+        // Shelly 3EM (Gen1): a bare number per topic, emeter/0..2 are L1..L3; no total topic.
+        ["shelly-gen1-3em"] =
+        [
+            .. PerPhase("012", (i, l) => [
+                ($"power_{l}", $"{{topic}}/emeter/{i}/power"),
+                ($"voltage_{l}", $"{{topic}}/emeter/{i}/voltage"),
+                ($"current_{l}", $"{{topic}}/emeter/{i}/current"),
+                ($"power_factor_{l}", $"{{topic}}/emeter/{i}/pf"),
+                ($"energy_forward_{l}", $"{{topic}}/emeter/{i}/total{Wh}"),
+                ($"energy_reverse_{l}", $"{{topic}}/emeter/{i}/total_returned{Wh}"),
+            ]),
+        ],
+        // Shelly EM (Gen1): the configured channel is the total; its current is P / V.
+        ["shelly-gen1-em"] =
+        [
+            ("power", "{topic}/emeter/{channel}/power"),
+            ("voltage", "{topic}/emeter/{channel}/voltage"),
+            ("power_factor", "{topic}/emeter/{channel}/pf"),
+            ("energy_forward", "{topic}/emeter/{channel}/total" + Wh),
+            ("energy_reverse", "{topic}/emeter/{channel}/total_returned" + Wh),
+        ],
+        // Tasmota energy monitoring on its SENSOR topic: scalars on one-phase devices, arrays on multi-phase ones.
+        ["tasmota-energy"] =
+        [
+            .. Tasmota("power", "Power"),
+            .. Tasmota("voltage", "Voltage"),
+            .. Tasmota("current", "Current"),
+            .. Tasmota("power_factor", "Factor"),
+            .. Tasmota("frequency", "Frequency"),
+            .. Tasmota("energy_forward", "Total"),
+            .. Tasmota("energy_reverse", "ExportActive"),
+        ],
+        // Zigbee2MQTT energy plugs and Tuya three-phase meters; power_factor is left out (a fraction on some devices, a percentage on others).
+        ["zigbee2mqtt"] =
+        [
+            ("power", "{topic} /power"),
+            ("voltage", "{topic} /voltage"),
+            ("current", "{topic} /current"),
+            ("frequency", "{topic} /ac_frequency"),
+            ("energy_forward", "{topic} /energy"),
+            ("energy_reverse", "{topic} /produced_energy"),
+            .. PerPhase("abc", (p, l) => [
+                ($"power_{l}", $"{{topic}} /power_{p}"),
+                ($"voltage_{l}", $"{{topic}} /voltage_{p}"),
+                ($"current_{l}", $"{{topic}} /current_{p}"),
+            ]),
+        ],
+    };
+
+    /// <summary>Every value <c>format</c> accepts.</summary>
+    public static IEnumerable<string> Formats => [SeedFormat, .. All.Keys, Custom];
+
+    public static bool IsShelly(string format) => format.StartsWith("shelly-", StringComparison.Ordinal);
+
+    /// <summary>A Shelly Gen2+ component's field: its status topic, and the same object in an RPC notification.</summary>
+    private static string Shelly2(string component, string field, string factor = "") =>
+        $"{{topic}}/status/{component} /{field}{factor}\n{{topic}}/events/rpc /params/{component}/{field}{factor}";
+
+    private static string SwitchOrPm(string field, string factor = "") =>
+        Shelly2("switch:{channel}", field, factor) + "\n" + Shelly2("pm1:{channel}", field, factor);
+
+    /// <summary>A Tasmota ENERGY field: the total when a number, elements 0..2 the phases when an array.</summary>
+    private static (string, string)[] Tasmota(string key, string field) =>
+    [
+        (key, $"{{topic}} /ENERGY/{field}"),
+        .. PerPhase("012", (i, l) => [($"{key}_{l}", $"{{topic}} /ENERGY/{field}/{i}")]),
+    ];
+
+    /// <summary>The rows of each phase: the device's name for it (a, b, c or 0, 1, 2) and the key suffix l1..l3.</summary>
+    private static IEnumerable<(string, string)> PerPhase(string names, Func<char, string, (string, string)[]> rows) =>
+        names.Select((name, i) => rows(name, Phases[i])).SelectMany(r => r);
+}
