@@ -11,7 +11,7 @@ namespace MeterBridge.Mqtt;
 /// goes away retries after 1 s, 2 s, then every 3 s, logging a line per change of state, not per try.
 /// A broker problem never ends the process.
 /// </summary>
-public sealed class MqttSource
+public sealed class MqttSource(Settings settings, string clientId, Log log, IPayloadSink sink)
 {
     private static readonly TimeSpan FirstRetry = TimeSpan.FromSeconds(1);
     // The cap bounds how long values stay away after the broker returns: at most one wait plus a connect, well
@@ -24,41 +24,26 @@ public sealed class MqttSource
     // MQTTnet also needs one for its own sends and disconnects; ours bounds the wait for CONNACK and SUBACK.
     private static readonly TimeSpan MaxAnswerWait = TimeSpan.FromSeconds(10);
 
-    private readonly Settings _settings;
-    private readonly string _clientId;
-    private readonly Log _log;
-    private readonly IPayloadSink _sink;
     // QoS 0: a blocking socket and a reader thread of ours (BridgeChannel.Reader.cs); QoS 1 needs MQTTnet's reading and acks.
-    private readonly BlockingSocketConnector? _socket;
-    private readonly IMqttClient _client;
-    private readonly CertificateCheck _certificates;
-    private readonly TimeSpan _answerWait;
+    private readonly BlockingSocketConnector? _socket = settings.Qos == 0 ? new BlockingSocketConnector() : null;
+    private readonly CertificateCheck _certificates = new(settings);
+    // A broker silent for 1.5 keep-alives is given up once connected; before CONNACK and SUBACK the same rule, capped.
+    private readonly TimeSpan _answerWait = settings.Keepalive > 0 && settings.Keepalive * 1.5 < MaxAnswerWait.TotalSeconds
+        ? TimeSpan.FromSeconds(settings.Keepalive * 1.5) : MaxAnswerWait;
+    private IMqttClient? _client;
     private string? _lastProblem;
-
-    public MqttSource(Settings settings, string clientId, Log log, IPayloadSink sink)
-    {
-        _settings = settings;
-        _clientId = clientId;
-        _log = log;
-        _sink = sink;
-        _socket = settings.Qos == 0 ? new BlockingSocketConnector() : null;
-        _certificates = new CertificateCheck(settings);
-        // A broker that is silent for 1.5 keep-alives is given up once connected; before CONNACK the same rule, capped.
-        _answerWait = settings.Keepalive > 0 && TimeSpan.FromSeconds(settings.Keepalive * 1.5) < MaxAnswerWait
-            ? TimeSpan.FromSeconds(settings.Keepalive * 1.5) : MaxAnswerWait;
-        _client = new MqttClientFactory().CreateMqttClient(new BridgeChannelFactory(TimeSpan.FromSeconds(settings.Keepalive),
-            _socket is null ? null : (sink, _socket), BrokerOptions.MaxPublishLength(settings), sink));
-    }
 
     public async Task RunAsync(CancellationToken cancel)
     {
-        var options = BrokerOptions.Build(_settings, _clientId, _certificates);
+        var options = BrokerOptions.Build(settings, clientId, _certificates);
         options.KeepAlivePeriod = TimeSpan.Zero; // BridgeChannelFactory keeps the connection alive
         if (_socket is not null && options.ChannelOptions is MqttClientTcpOptions tcp) tcp.StreamProvider = _socket;
-        _client.ApplicationMessageReceivedAsync += args =>
+        var client = _client = new MqttClientFactory().CreateMqttClient(new BridgeChannelFactory(TimeSpan.FromSeconds(settings.Keepalive),
+            _socket is null ? null : (sink, _socket), BrokerOptions.MaxPublishLength(settings), sink));
+        client.ApplicationMessageReceivedAsync += args =>
         {
-            _sink.OnPayload(args.ApplicationMessage.Topic, args.ApplicationMessage.Payload);
-            _sink.EndOfBatch(canWait: false); // MQTTnet reads on: the publisher thread sends what must wait
+            sink.OnPayload(args.ApplicationMessage.Topic, args.ApplicationMessage.Payload);
+            sink.EndOfBatch(canWait: false); // MQTTnet reads on: the publisher thread sends what must wait
             return Task.CompletedTask;
         };
 
@@ -74,17 +59,17 @@ public sealed class MqttSource
             var answer = CancellationTokenSource.CreateLinkedTokenSource(cancel);
             try
             {
-                _client.DisconnectedAsync += OnDisconnected;
+                client.DisconnectedAsync += OnDisconnected;
                 _certificates.Forget();
                 answer.CancelAfter(_answerWait);
-                await ConnectAndSubscribeAsync(options, answer.Token);
+                await ConnectAndSubscribeAsync(client, options, answer.Token);
                 answer.Dispose();
-                _log.Info($"connected to {_settings.BrokerAddress}:{_settings.BrokerPort}, subscribed to {string.Join(", ", _settings.Subscriptions)}");
+                log.Info($"connected to {settings.BrokerAddress}:{settings.BrokerPort}, subscribed to {string.Join(", ", settings.Subscriptions)}");
                 _lastProblem = null;
                 long since = Stopwatch.GetTimestamp();
                 string reason = await lost.Task.WaitAsync(cancel);
                 if (Stopwatch.GetElapsedTime(since) >= Recovered) retry = FirstRetry;
-                Problem($"lost the broker {_settings.BrokerAddress}:{_settings.BrokerPort} ({reason}); retrying");
+                Problem($"lost the broker {settings.BrokerAddress}:{settings.BrokerPort} ({reason}); retrying");
             }
             catch (Exception) when (cancel.IsCancellationRequested)
             {
@@ -93,14 +78,14 @@ public sealed class MqttSource
             catch (Exception error)
             {
                 string why = answer.IsCancellationRequested ? $"no answer within {_answerWait.TotalSeconds:0.#} s" : Explain(error, connecting: true);
-                if (_log.Enabled(LogLevel.Debug)) _log.Debug($"connect failed: {Describe(error)}");
-                Problem($"cannot connect to {_settings.BrokerAddress}:{_settings.BrokerPort}: {why}; retrying");
+                if (log.Enabled(LogLevel.Debug)) log.Debug($"connect failed: {Describe(error)}");
+                Problem($"cannot connect to {settings.BrokerAddress}:{settings.BrokerPort}: {why}; retrying");
                 await LeaveAsync(); // a half-made connection (no SUBACK) must not linger beside the next one
             }
             finally
             {
                 answer.Dispose();
-                _client.DisconnectedAsync -= OnDisconnected;
+                client.DisconnectedAsync -= OnDisconnected;
             }
 
             try { await Task.Delay(retry, cancel); }
@@ -110,15 +95,15 @@ public sealed class MqttSource
     }
 
     /// <summary>CONNECT and SUBSCRIBE, each answer awaited until <paramref name="answer"/> ends; a refusal of either throws.</summary>
-    private async Task ConnectAndSubscribeAsync(MqttClientOptions options, CancellationToken answer)
+    private async Task ConnectAndSubscribeAsync(IMqttClient client, MqttClientOptions options, CancellationToken answer)
     {
         // MQTTnet 5 may return a refused CONNACK instead of throwing; then the subscribe would only say "not connected".
-        var connected = await _client.ConnectAsync(options, answer);
+        var connected = await client.ConnectAsync(options, answer);
         if (connected.ResultCode != MqttClientConnectResultCode.Success) throw new BrokerRefusedException(connected.ResultCode);
         var subscribe = new MqttClientSubscribeOptionsBuilder();
-        foreach (string filter in _settings.Subscriptions)
-            subscribe.WithTopicFilter(filter, _settings.Qos == 1 ? MqttQualityOfServiceLevel.AtLeastOnce : MqttQualityOfServiceLevel.AtMostOnce);
-        var subscribed = await _client.SubscribeAsync(subscribe.Build(), answer);
+        foreach (string filter in settings.Subscriptions)
+            subscribe.WithTopicFilter(filter, settings.Qos == 1 ? MqttQualityOfServiceLevel.AtLeastOnce : MqttQualityOfServiceLevel.AtMostOnce);
+        var subscribed = await client.SubscribeAsync(subscribe.Build(), answer);
         foreach (var item in subscribed.Items)
             if (item.ResultCode > MqttClientSubscribeResultCode.GrantedQoS2) throw new SubscriptionRefusedException(item.TopicFilter.Topic, item.ResultCode);
     }
@@ -128,7 +113,7 @@ public sealed class MqttSource
 
     private async Task LeaveAsync()
     {
-        if (!_client.IsConnected) return;
+        if (_client is not { IsConnected: true }) return;
         using var timeout = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
         try { await _client.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().Build(), timeout.Token); }
         catch (Exception) { /* leaving anyway */ }
@@ -138,10 +123,10 @@ public sealed class MqttSource
     {
         if (message == _lastProblem) return;
         _lastProblem = message;
-        _log.Warning(message);
+        log.Warning(message);
     }
 
-    private string Explain(Exception error, bool connecting) => BrokerProblem.Explain(error, _settings, _certificates.LastRefusal, connecting);
+    private string Explain(Exception error, bool connecting) => BrokerProblem.Explain(error, settings, _certificates.LastRefusal, connecting);
 
     /// <summary>Every exception in the chain, type and message: for DEBUG lines.</summary>
     private static string Describe(Exception error)
