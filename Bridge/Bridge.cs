@@ -175,7 +175,12 @@ public sealed partial class Bridge : IPayloadSink
                 _staleness = Staleness.Fresh;
                 lock (_service.Gate) _dirty = true;
             }
-            if (!_registered) Register();
+            if (!_registered)
+            {
+                // Waiting for the settings, whose link logs for itself: the "waiting for data" deadline moves on, or Sleep would not sleep.
+                if (WaitsForSettings()) _lastWaitingLog = now;
+                else Register();
+            }
             else lock (_service.Gate) if (now - _lastSignal >= _interval) PublishLocked();
         }
         _problems.Flush(long.MaxValue);

@@ -39,9 +39,12 @@ public static class BridgeCommand
         var (localSettings, settingsPresent) = await ConnectLocalSettingsAsync(settings, log,
             present => bridgeForWrites?.OnSettingsPresence(present), (path, value) => bridgeForWrites?.OnSettingChanged(path, value));
         using var _ = localSettings;
+        await DelayForTestsAsync();
         var bridge = new Bridge(settings, log, service, table, localSettings, shutdown.Token);
         bridgeForWrites = bridge;
-        if (settingsPresent) bridge.OnSettingsPresence(true);
+        // A settings service that appeared after ListNames answered and before the line above was signalled to no
+        // bridge: look once more now that signals reach it (a second report of the same appearance changes nothing).
+        if (settingsPresent || await IsPresentAsync(localSettings, log)) bridge.OnSettingsPresence(true);
         var mqtt = new MqttSource(settings, clientId, log, bridge);
         log.Info($"meterbridge {Identity.Version}: {RoleNames.Of(settings.DeviceType)} meter {settings.ServiceName} from {settings.BrokerAddress}:{settings.BrokerPort} topic {settings.Topic}");
 
@@ -106,6 +109,30 @@ public static class BridgeCommand
             return (null, false);
         }
     }
+
+    /// <summary>Whether the settings service is on the bus now; false (with a warning) when the question fails.</summary>
+    private static async Task<bool> IsPresentAsync(LocalSettings? localSettings, Log log)
+    {
+        if (localSettings is null) return false;
+        try
+        {
+            return await localSettings.IsPresentAsync();
+        }
+        catch (Exception error)
+        {
+            log.Warning($"cannot ask D-Bus whether {LocalSettings.ServiceName} is there ({error.Message}): it is adopted when it next appears");
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// Test hook: MB_TEST_DELAY_BEFORE_WIRING_MS widens the moment between the settings service check and the wiring
+    /// of the bridge, so an end-to-end test can make the settings service appear exactly then. Unset: no delay.
+    /// </summary>
+    private static Task DelayForTestsAsync() =>
+        int.TryParse(Environment.GetEnvironmentVariable("MB_TEST_DELAY_BEFORE_WIRING_MS"), out int milliseconds) && milliseconds > 0
+            ? Task.Delay(milliseconds)
+            : Task.CompletedTask;
 
     /// <summary>The GX's portal id (VRM), else the host name: part of the MQTT client id.</summary>
     private static string PortalId()

@@ -68,6 +68,31 @@ public sealed class DeviceSettings(int deviceInstance)
         return setup;
     }
 
+    /// <summary>
+    /// The setup once the settings service has answered: <paramref name="current"/> with the values it holds, then the
+    /// paths in <paramref name="unsaved"/> once more from <paramref name="current"/>: what was written on the meter
+    /// while the settings were not loaded wins, to be saved. Paths go in a fixed order (class before name, so a default
+    /// name follows the stored role); unusable values are skipped with their reason added to <paramref name="problems"/>.
+    /// </summary>
+    public DeviceSetup Merge(DeviceSetup current, string deviceName, IReadOnlyDictionary<string, BusValue> held,
+        IReadOnlySet<string> unsaved, List<string> problems)
+    {
+        DeviceSetup merged = current;
+        var ours = Values(current);
+        foreach (var (path, _) in ours)
+            if (held.TryGetValue(path, out var value)) merged = Adopt(merged, deviceName, path, value, problems);
+        foreach (var (path, value) in ours)
+            if (unsaved.Contains(path)) merged = Adopt(merged, deviceName, path, value, problems);
+        return merged;
+    }
+
+    private DeviceSetup Adopt(DeviceSetup setup, string deviceName, string path, in BusValue value, List<string> problems)
+    {
+        var adopted = Apply(setup, deviceName, path, value, out string? problem);
+        if (problem is not null) problems.Add($"ignored a setting: {problem}");
+        return adopted ?? setup;
+    }
+
     /// <summary>"grid:40": the role names the service class, the number is the VRM instance.</summary>
     public static string Format(Role role, int instance) => $"{RoleNames.Of(role)}:{instance.ToString(CultureInfo.InvariantCulture)}";
 

@@ -111,4 +111,47 @@ public sealed class DeviceSettingsTests
         Assert.Same(Grid, Paths.Apply(Grid, "MQTT Grid", "/Settings/Devices/mqtt_41/CustomName", BusValue.Of("x"), out string? problem));
         Assert.Null(problem);
     }
+    private static Dictionary<string, BusValue> Held(string classAndInstance, string name, int position) => new()
+    {
+        [Paths.ClassAndVrmInstance] = BusValue.Of(classAndInstance),
+        [Paths.CustomName] = BusValue.Of(name),
+        [Paths.Position] = BusValue.Of(position),
+    };
+
+    [Fact]
+    public void After_a_load_the_held_values_win_when_nothing_was_written_meanwhile()
+    {
+        var problems = new List<string>();
+        var merged = Paths.Merge(Grid, "MQTT Grid", Held("acload:45", "Boiler", 1), new HashSet<string>(), problems);
+        Assert.Equal(new DeviceSetup(Role.AcLoad, 45, "Boiler", 1), merged);
+        Assert.Empty(problems);
+    }
+
+    [Fact]
+    public void After_a_load_what_was_written_on_the_meter_meanwhile_wins()
+    {
+        var written = new DeviceSetup(Role.HeatPump, 40, "Shed", 0);
+        var merged = Paths.Merge(written, "MQTT Grid", Held("grid:41", "MQTT Grid", 0), new HashSet<string> { Paths.CustomName }, []);
+        Assert.Equal(new DeviceSetup(Role.Grid, 41, "Shed", 0), merged);
+
+        merged = Paths.Merge(written, "MQTT Grid", Held("grid:41", "Garage", 0), new HashSet<string> { Paths.ClassAndVrmInstance }, []);
+        Assert.Equal(new DeviceSetup(Role.HeatPump, 40, "Garage", 0), merged);
+    }
+
+    [Fact]
+    public void A_role_written_meanwhile_takes_the_held_default_name_along()
+    {
+        var written = new DeviceSetup(Role.AcLoad, 40, "MQTT AC Load", 0);
+        var merged = Paths.Merge(written, "MQTT Grid", Held("grid:40", "MQTT Grid", 0), new HashSet<string> { Paths.ClassAndVrmInstance }, []);
+        Assert.Equal(new DeviceSetup(Role.AcLoad, 40, "MQTT AC Load", 0), merged);
+    }
+
+    [Fact]
+    public void An_unusable_held_value_is_skipped_with_its_reason()
+    {
+        var problems = new List<string>();
+        var merged = Paths.Merge(Grid, "MQTT Grid", Held("toaster:3", "Boiler", 0), new HashSet<string>(), problems);
+        Assert.Equal(Grid with { CustomName = "Boiler" }, merged);
+        Assert.Contains(problems, problem => problem.StartsWith("ignored a setting: /Settings/Devices/mqtt_40/ClassAndVrmInstance = 'toaster:3'"));
+    }
 }

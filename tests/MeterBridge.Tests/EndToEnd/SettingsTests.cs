@@ -16,6 +16,7 @@ public sealed class SettingsTests
     private const string CustomName = Prefix + "/CustomName";
     private const string Position = Prefix + "/Position";
     private const string AcLoad = "com.victronenergy.acload.mqtt_acload_40";
+    private const string HeatPump = "com.victronenergy.heatpump.mqtt_heatpump_40";
     private static readonly TimeSpan Follow = TimeSpan.FromSeconds(2);
     private static readonly TimeSpan Reregister = TimeSpan.FromSeconds(5);
 
@@ -171,6 +172,129 @@ public sealed class SettingsTests
         Assert.True(bridge.IsRunning);
     }
 
+    [Fact]
+    public void A_settings_service_that_answers_AddSettings_after_12_s_still_sets_role_and_name()
+    {
+        using var rig = new Rig();
+        using var settings = new TestSettingsService(rig.Bus.Address, EarlierRun) { AddSettingsDelay = TimeSpan.FromSeconds(12) };
+        var bridge = rig.StartBridge();
+        rig.Publish("""{"grid":{"power":250.0}}""");
+
+        Assert.True(bridge.WaitForLine("com.victronenergy.settings has not answered AddSettings for 10 s; still waiting", TimeSpan.FromSeconds(20)), bridge.Log);
+        Assert.False(rig.OnBus(), "the meter registered under the config's role before its settings were loaded");
+        WaitForEarlierRun(rig, bridge, TimeSpan.FromSeconds(15));
+        Assert.Equal("(<250.0>,)", rig.GetValue("/Ac/Power", AcLoad));
+        Assert.Contains(bridge.Lines, line => line.Contains(": acload:45, name 'Boiler', position 1 (answered after 1"));
+
+        // The GUI's later changes are followed.
+        settings.AddSettingsDelay = TimeSpan.Zero;
+        Assert.Equal("(0,)", rig.Call(Settings, CustomName, "SetValue", "<'Water heater'>").Stdout.Trim());
+        rig.WaitForValue("/CustomName", "(<'Water heater'>,)", Follow, bridge, AcLoad);
+    }
+
+    [Fact]
+    public void An_AddSettings_that_fails_is_sent_again_and_its_values_win()
+    {
+        using var rig = new Rig();
+        using var settings = new TestSettingsService(rig.Bus.Address, EarlierRun) { AddSettingsFailures = 1 };
+        var bridge = rig.StartBridge();
+        rig.Publish("""{"grid":{"power":250.0}}""");
+
+        Assert.True(bridge.WaitForLine("cannot add /Settings/Devices/mqtt_40 to com.victronenergy.settings (", Rig.Deadline), bridge.Log);
+        Assert.Contains(bridge.Lines, line => line.Contains("settings are being written") && line.EndsWith("trying again every 10 s"));
+        WaitForEarlierRun(rig, bridge, TimeSpan.FromSeconds(15));
+    }
+
+    [Fact]
+    public void A_meter_on_the_bus_keeps_publishing_while_a_returning_settings_service_is_slow_to_answer()
+    {
+        using var rig = new Rig();
+        using var settings = new TestSettingsService(rig.Bus.Address);
+        var bridge = StartThenStopSettings(rig, settings, 250.0);
+
+        settings.AddSettingsDelay = TimeSpan.FromSeconds(8);
+        settings.Start();
+        rig.Publish("""{"grid":{"power":260.0}}""");
+        rig.WaitForValue("/Ac/Power", "(<260.0>,)", bridge: bridge);
+        Assert.True(Loads(bridge) == 1, "the value waited for the returning settings service:\n" + bridge.Log);
+        for (var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(15); Loads(bridge) < 2 && DateTime.UtcNow < deadline;) Thread.Sleep(25);
+        Assert.True(Loads(bridge) == 2, "the returning settings service was not loaded:\n" + bridge.Log);
+        rig.AssertValue("/Ac/Power", "(<260.0>,)");
+    }
+
+    [Fact]
+    public void A_settings_service_that_leaves_with_AddSettings_pending_is_loaded_when_it_returns()
+    {
+        using var rig = new Rig();
+        using var settings = new TestSettingsService(rig.Bus.Address, EarlierRun) { AddSettingsDelay = TimeSpan.FromSeconds(30) };
+        var bridge = rig.StartBridge();
+        rig.Publish("""{"grid":{"power":250.0}}""");
+        Thread.Sleep(500); // AddSettings is on its way; the stand-in sits on it
+        settings.Stop();
+        Assert.True(bridge.WaitForLine("com.victronenergy.settings left D-Bus", Rig.Deadline), bridge.Log);
+
+        settings.AddSettingsDelay = TimeSpan.Zero;
+        settings.Start();
+        WaitForEarlierRun(rig, bridge, Reregister);
+        Assert.Single(bridge.Lines, line => line.Contains("settings in com.victronenergy.settings under"));
+    }
+
+    [Fact]
+    public void Changes_made_on_the_meter_while_the_settings_service_is_away_are_kept_and_saved_when_it_returns()
+    {
+        using var rig = new Rig();
+        using var settings = new TestSettingsService(rig.Bus.Address);
+        var bridge = StartThenStopSettings(rig, settings, 321.0);
+
+        Assert.Equal("(0,)", rig.Call(rig.Service, "/CustomName", "SetValue", "<'Shed'>").Stdout.Trim());
+        Assert.Equal("(0,)", rig.Call(rig.Service, "/Role", "SetValue", "<'heatpump'>").Stdout.Trim());
+        rig.WaitForValue("/Role", "(<'heatpump'>,)", Reregister, bridge, HeatPump);
+
+        settings.Start();
+        WaitForSetting(rig, ClassAndVrmInstance, "(<'heatpump:40'>,)", bridge);
+        WaitForSetting(rig, CustomName, "(<'Shed'>,)", bridge);
+        Assert.Contains(bridge.Lines, line => line.Contains("(kept what was changed on the meter while it was away: ClassAndVrmInstance, CustomName)"));
+        Assert.Equal("(<'Shed'>,)", rig.GetValue("/CustomName", HeatPump));
+        Assert.Equal("(<'heatpump'>,)", rig.GetValue("/Role", HeatPump));
+        Assert.Equal("(<321.0>,)", rig.GetValue("/Ac/Power", HeatPump));
+    }
+
+    /// <summary>
+    /// The start-up race: the settings service appears after the bridge's ListNames answered "absent" and before the
+    /// bridge is wired to hear the signal. The test hook MB_TEST_DELAY_BEFORE_WIRING_MS holds the bridge in exactly
+    /// that moment for 3 s; the settings service appears within it (its start takes milliseconds).
+    /// </summary>
+    [Fact]
+    public void A_settings_service_that_appears_while_the_bridge_starts_is_adopted()
+    {
+        using var rig = new Rig();
+        var bridge = rig.StartBridge(new Dictionary<string, string> { ["MB_TEST_DELAY_BEFORE_WIRING_MS"] = "3000" }, waitConnected: false);
+        Assert.True(bridge.WaitForLine("no com.victronenergy.settings on D-Bus", Rig.Deadline), bridge.Log);
+        using var settings = new TestSettingsService(rig.Bus.Address, EarlierRun);
+        Assert.False(bridge.Lines.Any(line => line.Contains("INFO meterbridge ")), "the bridge was wired before the settings service appeared:\n" + bridge.Log);
+
+        Assert.True(bridge.WaitForLine("subscribed to", TimeSpan.FromSeconds(10)), bridge.Log);
+        rig.Publish("""{"grid":{"power":250.0}}""");
+        WaitForEarlierRun(rig, bridge, Reregister);
+    }
+
+    /// <summary>What an earlier run on this GX stored: this meter is an AC load with VRM instance 45, a name and a position.</summary>
+    private static Dictionary<string, object> EarlierRun => new()
+    {
+        [ClassAndVrmInstance] = "acload:45",
+        [CustomName] = "Boiler",
+        [Position] = 1,
+    };
+
+    /// <summary>Waits until the meter shows what <see cref="EarlierRun"/> stored, with no grid service left on the bus.</summary>
+    private static void WaitForEarlierRun(Rig rig, BridgeProcess bridge, TimeSpan timeout)
+    {
+        rig.WaitForValue("/DeviceInstance", "(<45>,)", timeout, bridge, AcLoad);
+        Assert.Equal("(<'Boiler'>,)", rig.GetValue("/CustomName", AcLoad));
+        Assert.Equal("(<1>,)", rig.GetValue("/Position", AcLoad));
+        Assert.False(rig.OnBus(), "a grid service is on the bus");
+    }
+
     /// <summary>The bridge, with one message published and its power on D-Bus: the meter is registered and has read its settings.</summary>
     private static BridgeProcess StartOnTheBus(Rig rig, double power)
     {
@@ -180,6 +304,17 @@ public sealed class SettingsTests
         rig.WaitForValue("/Ac/Power", $"(<{value}>,)", bridge: bridge);
         return bridge;
     }
+
+    /// <summary>The meter on the bus with its settings loaded, then the settings service gone (as when localsettings restarts).</summary>
+    private static BridgeProcess StartThenStopSettings(Rig rig, TestSettingsService settings, double power)
+    {
+        var bridge = StartOnTheBus(rig, power);
+        settings.Stop();
+        Assert.True(bridge.WaitForLine("com.victronenergy.settings left D-Bus", Rig.Deadline), bridge.Log);
+        return bridge;
+    }
+
+    private static int Loads(BridgeProcess bridge) => bridge.Lines.Count(line => line.Contains("settings in com.victronenergy.settings under"));
 
     private static void WaitForSetting(Rig rig, string path, string expected, BridgeProcess bridge)
     {

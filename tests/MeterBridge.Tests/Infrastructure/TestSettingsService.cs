@@ -8,7 +8,8 @@ namespace MeterBridge.Tests.Infrastructure;
 /// (<c>aa{sv} → aa{sv}</c>) on <c>/</c>, and is a BusItem on every setting path (GetValue, GetText, SetValue, which sends
 /// PropertiesChanged when the value changes). Its allocation rule is localsettings': a ClassAndVrmInstance, new or
 /// written, gets the first instance from the one asked for up whose <c>&lt;class&gt;:N</c> no other device holds.
-/// Values are int, double or string, like the settings themselves.
+/// Values are int, double or string, like the settings themselves. It can answer AddSettings late
+/// (<see cref="AddSettingsDelay"/>) or with an error (<see cref="AddSettingsFailures"/>), and leave the bus and return (<see cref="Stop"/>, <see cref="Start"/>).
 /// </summary>
 public sealed class TestSettingsService : IDisposable
 {
@@ -27,6 +28,15 @@ public sealed class TestSettingsService : IDisposable
         foreach (var (path, value) in seed ?? new Dictionary<string, object>()) _values[path] = value;
         Start();
     }
+
+    /// <summary>
+    /// How long AddSettings takes to answer, as on a GX busy at boot. Meanwhile the service answers nothing else
+    /// (localsettings has one thread).
+    /// </summary>
+    public TimeSpan AddSettingsDelay { get; set; }
+
+    /// <summary>How many AddSettings calls, from now on, get an error instead of an answer.</summary>
+    public int AddSettingsFailures { get; set; }
 
     public object? Get(string path)
     {
@@ -57,7 +67,16 @@ public sealed class TestSettingsService : IDisposable
         Message request = context.Request;
         string path = request.PathAsString ?? "";
         string member = request.MemberAsString ?? "";
-        if (path == "/" && member == "AddSettings") { AddSettings(context); return; }
+        if (path == "/" && member == "AddSettings")
+        {
+            if (AddSettingsFailures > 0)
+            {
+                AddSettingsFailures--;
+                context.ReplyError("org.freedesktop.DBus.Error.Failed", "settings are being written");
+            }
+            else AddSettings(context);
+            return;
+        }
 
         object? value = Get(path);
         if (value is null) { context.ReplyError("org.freedesktop.DBus.Error.UnknownObject", $"no setting {path}"); return; }
@@ -235,10 +254,12 @@ public sealed class TestSettingsService : IDisposable
         public string Path => "/";
         public bool HandlesChildPaths => true;
 
-        public ValueTask HandleMethodAsync(MethodContext context)
+        public async ValueTask HandleMethodAsync(MethodContext context)
         {
+            // Awaited here, the connection reads no further message until the answer is out.
+            if (context.Request.MemberAsString == "AddSettings" && service.AddSettingsDelay > TimeSpan.Zero)
+                await Task.Delay(service.AddSettingsDelay);
             service.Handle(context);
-            return default;
         }
     }
 }
