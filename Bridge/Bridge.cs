@@ -106,6 +106,17 @@ public sealed partial class Bridge : IPayloadSink
             _wake.Set(); // a new summary window: the publisher's sleep must end in time to write it
     }
 
+    /// <summary>
+    /// MQTT thread: a message far beyond max_payload_size was read past unstored (Mqtt/OversizedPublishFilter.cs).
+    /// Logged and summarised with the other too-large ones; its size counts topic and header too.
+    /// </summary>
+    public void OnOversized(long size)
+    {
+        if (_problems.Report(LogLevel.Warning, $"rejected a message: message of {size} bytes is larger than max_payload_size = {_settings.MaxPayloadSize} (skipped unread)",
+                Stopwatch.GetTimestamp(), kind: $"{RejectReason.TooLarge} {Location.Total} {Quantity.Power}"))
+            _wake.Set();
+    }
+
     /// <summary>Reader thread, when nothing more is waiting to be read: see <see cref="IPayloadSink.EndOfBatch"/>.</summary>
     public long EndOfBatch(bool canWait)
     {

@@ -67,8 +67,8 @@ internal sealed partial class BridgeChannel(IMqttChannelAdapter inner, TimeSpan 
         }
     }
 
-    private MqttCommunicationException BrokerSilent(Exception? error) =>
-        new($"no answer from the broker for {keepAlive.TotalSeconds * 1.5:0.#} s", error!);
+    private BrokerSilentException BrokerSilent(Exception? error) =>
+        new($"no answer from the broker for {keepAlive.TotalSeconds * 1.5:0.#} s", error);
 
     public Task SendPacketAsync(MqttPacket packet, CancellationToken cancellationToken)
     {

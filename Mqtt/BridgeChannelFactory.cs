@@ -1,18 +1,32 @@
 using MQTTnet;
 using MQTTnet.Adapter;
 using MQTTnet.Diagnostics.Logger;
+using MQTTnet.Formatter;
 using MQTTnet.Implementations;
 
 namespace MeterBridge.Mqtt;
 
-/// <summary>Makes MQTTnet's connection for each connect, wrapped in a <see cref="BridgeChannel"/>.</summary>
+/// <summary>
+/// Makes MQTTnet's connection for each connect as MQTTnet's MqttClientAdapterFactory does for a TCP broker, with an
+/// <see cref="OversizedPublishFilter"/> between the socket and MQTTnet's packet reader, wrapped in a <see cref="BridgeChannel"/>.
+/// </summary>
 /// <param name="keepAlive">As configured; MQTTnet's options must say zero. Zero: no keep-alive.</param>
 /// <param name="qos0">The QoS 0 reader's parts: where payloads go and the blocking socket they come from; null
 /// (a QoS 1 subscription): every PUBLISH goes to MQTTnet, which acknowledges it.</param>
-public sealed class BridgeChannelFactory(TimeSpan keepAlive, (IPayloadSink Sink, BlockingSocketConnector Socket)? qos0) : IMqttClientAdapterFactory
+/// <param name="maxPublishLength">A PUBLISH with a longer remaining length is dropped unread.</param>
+/// <param name="sink">Told the size of each dropped PUBLISH.</param>
+public sealed class BridgeChannelFactory(TimeSpan keepAlive, (IPayloadSink Sink, BlockingSocketConnector Socket)? qos0,
+    long maxPublishLength, IPayloadSink sink) : IMqttClientAdapterFactory
 {
-    private readonly MqttClientAdapterFactory _inner = new();
-
-    public IMqttChannelAdapter CreateClientAdapter(MqttClientOptions options, MqttPacketInspector packetInspector, IMqttNetLogger logger) =>
-        new BridgeChannel(_inner.CreateClientAdapter(options, packetInspector, logger), keepAlive, qos0);
+    public IMqttChannelAdapter CreateClientAdapter(MqttClientOptions options, MqttPacketInspector packetInspector, IMqttNetLogger logger)
+    {
+        var channel = new OversizedPublishFilter(new MqttTcpChannel(options), maxPublishLength, sink.OnOversized);
+        var formatter = new MqttPacketFormatterAdapter(options.ProtocolVersion, new MqttBufferWriter(options.WriterBufferSize, options.WriterBufferSizeMax));
+        var adapter = new MqttChannelAdapter(channel, formatter, logger)
+        {
+            AllowPacketFragmentation = options.AllowPacketFragmentation,
+            PacketInspector = packetInspector,
+        };
+        return new BridgeChannel(adapter, keepAlive, qos0);
+    }
 }

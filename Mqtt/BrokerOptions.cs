@@ -1,4 +1,3 @@
-using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
 using MeterBridge.Config;
 using MQTTnet;
@@ -9,7 +8,17 @@ namespace MeterBridge.Mqtt;
 /// <summary>Turns the settings into MQTTnet client options: address, credentials, protocol, keepalive and TLS.</summary>
 public static class BrokerOptions
 {
-    public static MqttClientOptions Build(Settings settings, string clientId)
+    /// <summary>
+    /// Room in a PUBLISH beside its payload: the topic (at most 65 535 bytes and its length), the packet id and MQTT 5
+    /// properties. A PUBLISH longer than <c>max_payload_size</c> plus this is dropped unread (OversizedPublishFilter);
+    /// one within it reaches the bridge, which rejects a too-large payload by its exact size.
+    /// </summary>
+    public const int PublishHeadroom = 64 * 1024 + 4096;
+
+    /// <summary>The longest PUBLISH body (remaining length) MQTTnet is allowed to read.</summary>
+    public static long MaxPublishLength(Settings settings) => (long)settings.MaxPayloadSize + PublishHeadroom;
+
+    public static MqttClientOptions Build(Settings settings, string clientId, CertificateCheck certificates)
     {
         var builder = new MqttClientOptionsBuilder()
             .WithTcpServer(settings.BrokerAddress, settings.BrokerPort)
@@ -18,41 +27,24 @@ public static class BrokerOptions
             .WithKeepAlivePeriod(TimeSpan.FromSeconds(settings.Keepalive))
             .WithTimeout(TimeSpan.FromSeconds(10))
             .WithProtocolVersion(settings.MqttVersion == "5" ? MqttProtocolVersion.V500 : MqttProtocolVersion.V311);
+        // MQTT 5 lets us tell the broker: it then drops larger messages for us instead of sending them (+5: the fixed header).
+        if (settings.MqttVersion == "5")
+            builder.WithMaximumPacketSize((uint)(MaxPublishLength(settings) + 5));
         if (!string.IsNullOrEmpty(settings.Username))
             builder.WithCredentials(settings.Username, settings.Password ?? "");
         if (settings.TlsEnabled)
-            builder.WithTlsOptions(Tls(settings));
+            builder.WithTlsOptions(Tls(settings, certificates));
         return builder.Build();
     }
 
-    private static MqttClientTlsOptions Tls(Settings settings)
+    private static MqttClientTlsOptions Tls(Settings settings, CertificateCheck certificates)
     {
         var tls = new MqttClientTlsOptionsBuilder()
             .UseTls(true)
             .WithTargetHost(settings.BrokerAddress)
-            .WithCertificateValidationHandler(args => Validate(args, settings));
+            .WithCertificateValidationHandler(certificates.Validate);
         if (settings.TlsClientCert is { Length: > 0 } cert)
             tls.WithClientCertificates([X509Certificate2.CreateFromPemFile(cert, settings.TlsClientKey is { Length: > 0 } key ? key : null)]);
         return tls.Build();
-    }
-
-    /// <summary>
-    /// The system's trust store, or the configured CA alone; <c>tls_insecure</c> forgives only a host name
-    /// that does not match, never an untrusted chain, and TLS never falls back to plain text.
-    /// </summary>
-    private static bool Validate(MqttClientCertificateValidationEventArgs args, Settings settings)
-    {
-        var errors = args.SslPolicyErrors;
-        if (settings.TlsInsecure) errors &= ~SslPolicyErrors.RemoteCertificateNameMismatch;
-        if ((errors & SslPolicyErrors.RemoteCertificateChainErrors) != 0 && settings.TlsPathToCa is { Length: > 0 } caFile)
-        {
-            using var chain = new X509Chain();
-            chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-            chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-            chain.ChainPolicy.CustomTrustStore.ImportFromPemFile(caFile);
-            if (args.Certificate is { } certificate && chain.Build(new X509Certificate2(certificate)))
-                errors &= ~SslPolicyErrors.RemoteCertificateChainErrors;
-        }
-        return errors == SslPolicyErrors.None;
     }
 }

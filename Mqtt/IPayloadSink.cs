@@ -8,6 +8,9 @@ public interface IPayloadSink
     /// <summary>One message: decode and merge it (no D-Bus traffic yet).</summary>
     void OnPayload(string topic, ReadOnlySequence<byte> payload);
 
+    /// <summary>A message too large for max_payload_size was read past without being stored (OversizedPublishFilter).</summary>
+    void OnOversized(long size);
+
     /// <summary>
     /// Nothing more to read right now: publish what was merged when the update interval allows. Returns the
     /// Stopwatch timestamp until which the reader should not read (the messages of the interval then wait in the

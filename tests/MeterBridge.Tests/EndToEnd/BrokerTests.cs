@@ -51,10 +51,60 @@ public sealed class BrokerTests
     }
 
     [Fact]
+    public void MQTT_5_values_flow()
+    {
+        using var rig = new Rig(new Mosquitto(config: ["log_type all"]));
+        var bridge = rig.StartBridge(extra: ["--mqtt-version", "5"]);
+        rig.Publish("""{"grid":{"power":5.5}}""");
+        rig.WaitForValue("/Ac/Power", "(<5.5>,)", bridge: bridge);
+        Assert.Contains(rig.Broker.Log, line => line.Contains("New client connected") && line.Contains("p5")); // p5: protocol MQTT 5
+    }
+
+    [Fact]
+    public void MQTT_5_a_refused_CONNACK_is_logged_with_its_reason()
+    {
+        using var auth = new Credentials();
+        using var rig = new Rig(new Mosquitto(auth.PasswordFile));
+        var bridge = rig.StartBridge(waitConnected: false, extra: ["--mqtt-version", "5", "--username", "meter", "--password", "wrong"]);
+        Assert.True(bridge.WaitForLine("refused the credentials", Rig.Deadline), "no line about the credentials:\n" + bridge.Log);
+        Assert.Contains(bridge.Lines, line => line.Contains("refused the credentials (BadUserNameOrPassword)") || line.Contains("refused the credentials (NotAuthorized)"));
+        Assert.True(bridge.IsRunning, bridge.Log);
+    }
+
+    [Fact]
+    public void QoS_1_values_flow_and_the_broker_gets_a_PUBACK_for_each()
+    {
+        using var rig = new Rig(new Mosquitto(config: ["log_type all"]));
+        var bridge = rig.StartBridge(extra: ["--qos", "1"]);
+        for (int i = 1; i <= 3; i++)
+        {
+            rig.Broker.Publish(Rig.Topic, "{\"grid\":{\"power\":" + i + ".5}}", "-q", "1");
+            rig.WaitForValue("/Ac/Power", $"(<{i}.5>,)", bridge: bridge);
+        }
+        // The broker logs every PUBACK; one without it would be sent again to a persistent session.
+        bool acked = bridge.WaitForLine(_ => rig.Broker.Log.Count(line => line.Contains("Received PUBACK from MeterBridge_")) == 3, Rig.Deadline);
+        Assert.True(acked, "the broker's log:\n" + string.Join('\n', rig.Broker.Log));
+        Assert.Contains(rig.Broker.Log, line => line.Contains("Sending PUBLISH to MeterBridge_") && line.Contains("q1"));
+    }
+
+    [Fact]
+    public void A_refused_subscription_is_a_connect_problem_not_subscribed()
+    {
+        using var broker = new RefusingBroker();
+        using var rig = new Rig(); // its Mosquitto stays unused: the bridge is pointed at the refusing broker
+        var bridge = rig.StartBridge(waitConnected: false, brokerPort: broker.Port);
+        Assert.True(bridge.WaitForLine("refused the subscription to e2e/meter", Rig.Deadline), "no line about the subscription:\n" + bridge.Log);
+        Assert.True(bridge.WaitForLine(_ => broker.Refused >= 2, Rig.Deadline), "not retried:\n" + bridge.Log);
+        Assert.DoesNotContain(bridge.Lines, line => line.Contains("subscribed to"));
+        Assert.Equal(1, bridge.Lines.Count(line => line.Contains("refused the subscription")));
+        Assert.True(bridge.IsRunning, bridge.Log);
+    }
+
+    [Fact]
     public void TLS_to_a_certificate_for_another_name_is_refused_unless_tls_insecure()
     {
         using var pki = new TestPki();
-        using var rig = new Rig(new Mosquitto(tls: (pki.ServerCert, pki.ServerKey)));
+        using var rig = new Rig(new Mosquitto(tls: pki.Server()));
         string[] tls = ["--tls-enabled", "1", "--tls-path-to-ca", pki.Ca];
 
         var strict = rig.StartBridge(waitConnected: false, extra: tls);
@@ -98,36 +148,6 @@ public sealed class BrokerTests
         }
 
         public string PasswordFile { get; }
-
-        public void Dispose() { try { Directory.Delete(_folder, recursive: true); } catch (IOException) { } }
-    }
-
-    /// <summary>A CA and a server certificate for <c>meterbridge-test</c> (not 127.0.0.1), made with openssl.</summary>
-    private sealed class TestPki : IDisposable
-    {
-        private readonly string _folder = Directory.CreateTempSubdirectory("mb-pki-").FullName;
-
-        public TestPki()
-        {
-            Ca = Path.Combine(_folder, "ca.pem");
-            ServerCert = Path.Combine(_folder, "server.pem");
-            ServerKey = Path.Combine(_folder, "server.key");
-            string caKey = Path.Combine(_folder, "ca.key"), csr = Path.Combine(_folder, "server.csr"), ext = Path.Combine(_folder, "ext.cnf");
-            File.WriteAllText(ext, "subjectAltName=DNS:meterbridge-test\nbasicConstraints=CA:FALSE\n");
-            OpenSsl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", caKey, "-out", Ca, "-days", "2", "-subj", "/CN=MeterBridge Test CA");
-            OpenSsl("req", "-newkey", "rsa:2048", "-nodes", "-keyout", ServerKey, "-out", csr, "-subj", "/CN=meterbridge-test");
-            OpenSsl("x509", "-req", "-in", csr, "-CA", Ca, "-CAkey", caKey, "-CAcreateserial", "-out", ServerCert, "-days", "2", "-extfile", ext);
-        }
-
-        public string Ca { get; }
-        public string ServerCert { get; }
-        public string ServerKey { get; }
-
-        private static void OpenSsl(params string[] args)
-        {
-            var result = Tool.Run("openssl", args);
-            Assert.True(result.ExitCode == 0, "openssl failed: " + result);
-        }
 
         public void Dispose() { try { Directory.Delete(_folder, recursive: true); } catch (IOException) { } }
     }

@@ -27,15 +27,19 @@ public sealed partial class Rig : IDisposable
     public int DeviceInstance { get; }
     public string Service => $"com.victronenergy.grid.mqtt_grid_{DeviceInstance}";
 
-    /// <summary>The binary with the standard flags plus <paramref name="extra"/>; waits until it is subscribed unless told not to.</summary>
-    public BridgeProcess StartBridge(string topic = Topic, bool waitConnected = true, params string[] extra) =>
-        StartBridge(new Dictionary<string, string>(), topic, waitConnected, extra);
+    /// <summary>
+    /// The binary with the standard flags plus <paramref name="extra"/>; waits until it is subscribed unless told not to.
+    /// <paramref name="brokerPort"/>: another broker than the rig's (a silent or scripted one).
+    /// </summary>
+    public BridgeProcess StartBridge(string topic = Topic, bool waitConnected = true, int? brokerPort = null, params string[] extra) =>
+        StartBridge(new Dictionary<string, string>(), topic, waitConnected, brokerPort, extra);
 
     /// <summary>As above, with extra environment variables for the binary.</summary>
-    public BridgeProcess StartBridge(IReadOnlyDictionary<string, string> environment, string topic = Topic, bool waitConnected = true, params string[] extra)
+    public BridgeProcess StartBridge(IReadOnlyDictionary<string, string> environment, string topic = Topic, bool waitConnected = true,
+        int? brokerPort = null, params string[] extra)
     {
         var bridge = BridgeProcess.Start(environment, ["--dbus-address", Bus.Address, "--broker-address", "127.0.0.1",
-            "--broker-port", Broker.Port.ToString(), "--topic", topic, "--device-instance", DeviceInstance.ToString(), .. extra]);
+            "--broker-port", (brokerPort ?? Broker.Port).ToString(), "--topic", topic, "--device-instance", DeviceInstance.ToString(), .. extra]);
         _bridges.Add(bridge);
         if (waitConnected)
             Assert.True(bridge.WaitForLine("subscribed to", Deadline), "not subscribed:\n" + bridge.Log);

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
@@ -5,20 +6,24 @@ using System.Net.Sockets;
 namespace MeterBridge.Tests.Infrastructure;
 
 /// <summary>
-/// A real Mosquitto broker on 127.0.0.1 and a free port, with an optional password file and TLS listener,
-/// stopped on Dispose. <see cref="Stop"/> and <see cref="Start"/> let a test take the broker away and back.
+/// A real Mosquitto broker on 127.0.0.1 and a free port (or a given one), with an optional password file, TLS listener
+/// and further config lines, stopped on Dispose. <see cref="Stop"/> and <see cref="Start"/> let a test take the broker
+/// away and back; <see cref="Log"/> holds what it logged (every packet with <c>log_type all</c>).
 /// </summary>
 public sealed class Mosquitto : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("mb-mosquitto-").FullName;
     private readonly string _config;
+    private readonly ConcurrentQueue<string> _log = new();
     private Process? _process;
 
     public int Port { get; }
 
-    public Mosquitto(string? passwordFile = null, (string Cert, string Key)? tls = null)
+    public IReadOnlyList<string> Log => [.. _log];
+
+    public Mosquitto(string? passwordFile = null, (string Cert, string Key)? tls = null, IEnumerable<string>? config = null, int? port = null)
     {
-        Port = FreePort();
+        Port = port ?? FreePort();
         var lines = new List<string>
         {
             "user root",
@@ -29,6 +34,7 @@ public sealed class Mosquitto : IDisposable
             passwordFile == null ? "allow_anonymous true" : $"allow_anonymous false\npassword_file {passwordFile}",
         };
         if (tls is { } t) lines.Add($"certfile {t.Cert}\nkeyfile {t.Key}");
+        if (config is not null) lines.AddRange(config);
         _config = Path.Combine(_dir, "mosquitto.conf");
         File.WriteAllLines(_config, lines);
         Start();
@@ -42,7 +48,7 @@ public sealed class Mosquitto : IDisposable
             RedirectStandardOutput = true,
             UseShellExecute = false,
         }) ?? throw new InvalidOperationException("mosquitto did not start");
-        _process.ErrorDataReceived += (_, _) => { };
+        _process.ErrorDataReceived += (_, e) => { if (e.Data is not null) _log.Enqueue(e.Data); };
         _process.BeginErrorReadLine();
         _process.BeginOutputReadLine();
         WaitUntilListening();
@@ -68,15 +74,17 @@ public sealed class Mosquitto : IDisposable
     }
 
     /// <summary>Publishes with mosquitto_pub: a client nobody here wrote.</summary>
-    public void Publish(string topic, string payload, params string[] extra)
+    public void Publish(string topic, string payload, params string[] extra) => MosquittoPub(["-t", topic, "-m", payload, .. extra]);
+
+    /// <summary>mosquitto_pub with these arguments after host and port (e.g. <c>-f FILE -r</c>).</summary>
+    public void MosquittoPub(params string[] args)
     {
-        using var pub = Process.Start(new ProcessStartInfo("mosquitto_pub",
-            ["-h", "127.0.0.1", "-p", Port.ToString(), "-t", topic, "-m", payload, .. extra])
+        using var pub = Process.Start(new ProcessStartInfo("mosquitto_pub", ["-h", "127.0.0.1", "-p", Port.ToString(), .. args])
         {
             UseShellExecute = false,
             RedirectStandardError = true,
         })!;
-        if (!pub.WaitForExit(10000)) throw new TimeoutException("mosquitto_pub hung");
+        if (!pub.WaitForExit(30000)) throw new TimeoutException("mosquitto_pub hung");
         if (pub.ExitCode != 0) throw new InvalidOperationException("mosquitto_pub failed: " + pub.StandardError.ReadToEnd());
     }
 
