@@ -15,9 +15,7 @@ public sealed class UpdateIntervalTests
     public void Two_hundred_messages_a_second_make_at_most_eleven_signals_in_any_second_and_the_last_holds_the_last_payload()
     {
         using var rig = new Rig();
-        var bridge = rig.StartBridge();
-        rig.Publish("""{"grid":{"power":1}}""");
-        Assert.True(rig.WaitOnBus(true), "not registered:\n" + bridge.Log);
+        var bridge = StartRegistered(rig);
         using var clock = SignalClock.Start(rig.Bus.Address);
         using var publisher = new TestPublisher(rig.Broker.Port);
 
@@ -34,9 +32,7 @@ public sealed class UpdateIntervalTests
     public void Tasmota_one_value_messages_five_milliseconds_apart_are_all_on_dbus_after_the_interval()
     {
         using var rig = new Rig();
-        var bridge = rig.StartBridge();
-        rig.Publish("""{"grid":{"power":1}}""");
-        Assert.True(rig.WaitOnBus(true), "not registered:\n" + bridge.Log);
+        var bridge = StartRegistered(rig);
         using var publisher = new TestPublisher(rig.Broker.Port);
 
         string[] messages =
@@ -63,9 +59,7 @@ public sealed class UpdateIntervalTests
     public void A_message_after_a_quiet_interval_is_published_at_once()
     {
         using var rig = new Rig();
-        var bridge = rig.StartBridge();
-        rig.Publish("""{"grid":{"power":1}}""");
-        Assert.True(rig.WaitOnBus(true), "not registered:\n" + bridge.Log);
+        var bridge = StartRegistered(rig);
         using var clock = SignalClock.Start(rig.Bus.Address);
         using var publisher = new TestPublisher(rig.Broker.Port);
 
@@ -89,9 +83,7 @@ public sealed class UpdateIntervalTests
         int SignalsFor(string interval)
         {
             using var rig = new Rig();
-            var bridge = rig.StartBridge(extra: ["--update-interval", interval]);
-            rig.Publish("""{"grid":{"power":1}}""");
-            Assert.True(rig.WaitOnBus(true), "not registered:\n" + bridge.Log);
+            var bridge = StartRegistered(rig, "--update-interval", interval);
             using var clock = SignalClock.Start(rig.Bus.Address);
             using var publisher = new TestPublisher(rig.Broker.Port);
             FullPayload last = SendAt(publisher, rate: 50, seconds: 1, counter => new FullPayload(2000 + counter));
@@ -122,6 +114,15 @@ public sealed class UpdateIntervalTests
             Assert.Equal($"{ini}:4: update_interval = \"{value}\" is not a number of milliseconds 0 to 60000", result.Stderr.Trim());
         }
         finally { Directory.Delete(folder, recursive: true); }
+    }
+
+    /// <summary>The bridge, registered with a first message.</summary>
+    private static BridgeProcess StartRegistered(Rig rig, params string[] extra)
+    {
+        var bridge = rig.StartBridge(extra: extra);
+        rig.Publish("""{"grid":{"power":1}}""");
+        Assert.True(rig.WaitOnBus(true), "not registered:\n" + bridge.Log);
+        return bridge;
     }
 
     /// <summary>Sends rate × seconds payloads, evenly spaced, at QoS 0; returns the last.</summary>
