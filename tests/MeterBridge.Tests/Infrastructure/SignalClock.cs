@@ -5,8 +5,8 @@ namespace MeterBridge.Tests.Infrastructure;
 
 /// <summary>
 /// A D-Bus client of its own in the test process that stamps every ItemsChanged on arrival (in the receive loop,
-/// before anything else) with its /Ac/Power value: for counting signals per second and timing publish → signal,
-/// which gdbus monitor cannot do (its output is block-buffered in a pipe).
+/// before anything else) with its /Ac/Power value: for timing publish → signal and reading what a signal carried,
+/// which gdbus monitor cannot do (its output is block-buffered in a pipe). Counting per second: <see cref="SignalTimes"/>.
 /// </summary>
 public sealed class SignalClock : IDisposable
 {
@@ -45,20 +45,6 @@ public sealed class SignalClock : IDisposable
             Thread.Sleep(2);
         }
         return null;
-    }
-
-    /// <summary>The most signals that arrived within any window of <paramref name="window"/>.</summary>
-    public int MostWithin(TimeSpan window)
-    {
-        var times = Signals.Select(s => s.Arrived).ToArray();
-        long ticks = (long)(window.TotalSeconds * Stopwatch.Frequency);
-        int most = 0;
-        for (int first = 0, last = 0; first < times.Length; first++)
-        {
-            while (last < times.Length && times[last] - times[first] < ticks) last++;
-            most = Math.Max(most, last - first);
-        }
-        return most;
     }
 
     private void Record((long Arrived, double Power) signal)
