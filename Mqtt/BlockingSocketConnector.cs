@@ -41,6 +41,7 @@ public sealed class BlockingSocketConnector : IMqttClientStreamProvider
             catch (SocketException error)
             {
                 socket.Dispose();
+                cancel.ThrowIfCancellationRequested(); // the shutdown that cancelling does ends the connect with an error
                 last = error;
             }
             catch
