@@ -3,13 +3,12 @@ using System.Runtime.ExceptionServices;
 using System.Threading.Channels;
 using MeterBridge.Bridge;
 using MQTTnet.Packets;
-using MQTTnet.Protocol;
 
 namespace MeterBridge.Mqtt;
 
 /// <summary>
 /// The QoS 0 reader: a thread of ours that reads the connection with blocking calls (a <see cref="BlockingSocketStream"/>
-/// under MQTTnet's packet reader), hands every payload to the bridge on the spot and, when the kernel has nothing
+/// under our <see cref="PacketReader"/>), hands every payload to the bridge on the spot and, when the kernel has nothing
 /// more, lets the bridge publish. Between two D-Bus updates it does not read at all: it sleeps until the bridge may
 /// publish again and then reads what arrived meanwhile in one go. So it wakes once per update interval while
 /// messages flow, and once per message when they come slower than that.
@@ -21,30 +20,38 @@ internal sealed partial class BridgeChannel
     private volatile bool _readerWaits;
     private volatile bool _readerStopped;
 
-    private void StartReader(IPayloadSink sink, BlockingSocketConnector socket)
+    private void StartReader(QosZeroReading reading)
     {
         _handOver = Channel.CreateUnbounded<MqttPacket?>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
-        new Thread(() => Read(sink, socket)) { Name = "mqtt reader", IsBackground = true }.Start();
+        new Thread(() => Read(reading.Sink, reading.Socket, reading.Packets)) { Name = "mqtt reader", IsBackground = true }.Start();
     }
 
-    private void Read(IPayloadSink sink, BlockingSocketConnector socket)
+    private void Read(IPayloadSink sink, BlockingSocketConnector socket, PacketReader packets)
     {
         var handOver = _handOver!.Writer;
         try
         {
             while (!_readerStopped)
             {
-                // Completes on this thread: the stream under MQTTnet's reader blocks in recv instead of awaiting.
-                MqttPacket? packet = inner.ReceivePacketAsync(CancellationToken.None).GetAwaiter().GetResult();
-                bool forMqttNet = Received(packet);
-                if (packet is MqttPublishPacket { QualityOfServiceLevel: MqttQualityOfServiceLevel.AtMostOnce } publish)
-                    sink.OnPayload(publish.Topic, publish.Payload);
-                else if (forMqttNet)
+                switch (packets.Next(out string topic, out var payload, out MqttPacket? packet, out long skipped))
                 {
-                    handOver.TryWrite(packet);
-                    if (packet is null) return;
+                    case PacketReader.Kind.Publish:
+                        Heard();
+                        sink.OnPayload(topic, payload);
+                        break;
+                    case PacketReader.Kind.Skipped:
+                        Heard();
+                        sink.OnOversized(skipped);
+                        break;
+                    case PacketReader.Kind.Packet:
+                        if (Received(packet)) handOver.TryWrite(packet);
+                        break;
+                    default:
+                        if (_brokerSilent) throw BrokerSilent(null);
+                        handOver.TryWrite(null); // closed: MQTTnet reads "no packet" as the connection lost
+                        return;
                 }
-                while (!_readerStopped && !socket.HasUnreadData && sink.EndOfBatch(canWait: true) is var until and not 0)
+                while (!_readerStopped && !packets.HasPacket && !socket.HasUnreadData && sink.EndOfBatch(canWait: true) is var until and not 0)
                     SitOut(until);
             }
         }

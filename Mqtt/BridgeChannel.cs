@@ -18,7 +18,7 @@ namespace MeterBridge.Mqtt;
 /// ask whether a PINGREQ is due. MQTTnet is given keep-alive 0 (no loop); the CONNECT carries the real one.</item>
 /// </list>
 /// </summary>
-internal sealed partial class BridgeChannel(IMqttChannelAdapter inner, TimeSpan keepAlive, (IPayloadSink Sink, BlockingSocketConnector Socket)? qos0)
+internal sealed partial class BridgeChannel(IMqttChannelAdapter inner, TimeSpan keepAlive, QosZeroReading? qos0)
     : IMqttChannelAdapter
 {
     private Timer? _keepAliveTimer;
@@ -29,7 +29,7 @@ internal sealed partial class BridgeChannel(IMqttChannelAdapter inner, TimeSpan 
     public async Task ConnectAsync(CancellationToken cancellationToken)
     {
         await inner.ConnectAsync(cancellationToken).ConfigureAwait(false);
-        if (qos0 is { } reader) StartReader(reader.Sink, reader.Socket);
+        if (qos0 is { } reading) StartReader(reading);
     }
 
     public Task<MqttPacket> ReceivePacketAsync(CancellationToken cancellationToken) =>
@@ -53,8 +53,7 @@ internal sealed partial class BridgeChannel(IMqttChannelAdapter inner, TimeSpan 
     /// </summary>
     private bool Received(MqttPacket? packet)
     {
-        if (_brokerSilent) throw BrokerSilent(null); // MQTTnet reads a closed connection as "no packet"
-        Volatile.Write(ref _lastReceived, Environment.TickCount64);
+        Heard();
         switch (packet)
         {
             case MqttPingRespPacket:
@@ -65,6 +64,13 @@ internal sealed partial class BridgeChannel(IMqttChannelAdapter inner, TimeSpan 
             default:
                 return true;
         }
+    }
+
+    /// <summary>Something came from the broker; a connection found silent ends here instead.</summary>
+    private void Heard()
+    {
+        if (_brokerSilent) throw BrokerSilent(null); // MQTTnet reads a closed connection as "no packet"
+        Volatile.Write(ref _lastReceived, Environment.TickCount64);
     }
 
     private BrokerSilentException BrokerSilent(Exception? error) =>

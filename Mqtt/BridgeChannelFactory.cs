@@ -20,13 +20,17 @@ public sealed class BridgeChannelFactory(TimeSpan keepAlive, (IPayloadSink Sink,
 {
     public IMqttChannelAdapter CreateClientAdapter(MqttClientOptions options, MqttPacketInspector packetInspector, IMqttNetLogger logger)
     {
-        var channel = new OversizedPublishFilter(new MqttTcpChannel(options), maxPublishLength, sink.OnOversized);
+        var tcp = new MqttTcpChannel(options);
+        var channel = new OversizedPublishFilter(tcp, maxPublishLength, sink.OnOversized);
         var formatter = new MqttPacketFormatterAdapter(options.ProtocolVersion, new MqttBufferWriter(options.WriterBufferSize, options.WriterBufferSizeMax));
         var adapter = new MqttChannelAdapter(channel, formatter, logger)
         {
             AllowPacketFragmentation = options.AllowPacketFragmentation,
             PacketInspector = packetInspector,
         };
-        return new BridgeChannel(adapter, keepAlive, qos0);
+        // The QoS 0 reader cuts packets out of the bytes itself (PacketReader), oversized ones included; MQTTnet's reader over
+        // the filter serves QoS 1. Either way MQTTnet's adapter connects, sends and closes.
+        return new BridgeChannel(adapter, keepAlive,
+            qos0 is var (reader, socket) ? new QosZeroReading(reader, socket, new PacketReader(tcp, formatter, maxPublishLength)) : null);
     }
 }

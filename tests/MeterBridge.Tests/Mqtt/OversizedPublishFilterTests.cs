@@ -23,7 +23,7 @@ public sealed class OversizedPublishFilterTests
     [InlineData(4096)]
     public async Task An_oversized_PUBLISH_is_skipped_whole_and_the_packets_around_it_arrive_intact(int chunk)
     {
-        byte[] stream = [.. Publish("a", "first"), .. Publish("a", new string('x', 300_000)), .. PingResp(), .. Publish("b", "second")];
+        byte[] stream = [.. MqttBytes.Publish("a", "first"), .. MqttBytes.Publish("a", new string('x', 300_000)), .. MqttBytes.PingResp(), .. MqttBytes.Publish("b", "second")];
         var skipped = new List<long>();
         var reader = Reader(stream, chunk, maxRemainingLength: 1000, skipped);
 
@@ -38,7 +38,7 @@ public sealed class OversizedPublishFilterTests
     {
         string payload = new('y', 1000 - 3);
         var skipped = new List<long>();
-        var reader = Reader([.. Publish("a", payload)], 4096, maxRemainingLength: 1000, skipped);
+        var reader = Reader([.. MqttBytes.Publish("a", payload)], 4096, maxRemainingLength: 1000, skipped);
         Assert.Equal(payload, await PayloadAsync(reader));
         Assert.Empty(skipped);
     }
@@ -46,7 +46,7 @@ public sealed class OversizedPublishFilterTests
     [Fact]
     public async Task A_connection_that_ends_inside_a_skipped_PUBLISH_reads_as_closed()
     {
-        byte[] big = Publish("a", new string('x', 5000));
+        byte[] big = MqttBytes.Publish("a", new string('x', 5000));
         var reader = Reader(big[..2000], 512, maxRemainingLength: 1000, []);
         Assert.Null(await reader.ReceivePacketAsync(CancellationToken.None));
     }
@@ -58,44 +58,6 @@ public sealed class OversizedPublishFilterTests
     }
 
     private static MqttChannelAdapter Reader(byte[] stream, int chunk, long maxRemainingLength, List<long> skipped) =>
-        new(new OversizedPublishFilter(new BytesChannel(stream, chunk), maxRemainingLength, skipped.Add),
+        new(new OversizedPublishFilter(new MqttBytes.Channel(stream, chunk), maxRemainingLength, skipped.Add),
             new MqttPacketFormatterAdapter(MqttProtocolVersion.V311, new MqttBufferWriter(4096, 65536)), MqttNetNullLogger.Instance);
-
-    /// <summary>A QoS 0 PUBLISH as a broker sends it: fixed header, topic, payload.</summary>
-    private static byte[] Publish(string topic, string payload)
-    {
-        byte[] body = [(byte)(topic.Length >> 8), (byte)topic.Length, .. Encoding.UTF8.GetBytes(topic), .. Encoding.UTF8.GetBytes(payload)];
-        var packet = new List<byte> { 0x30 };
-        for (int length = body.Length; ; length >>= 7)
-        {
-            packet.Add((byte)((length & 0x7F) | (length > 0x7F ? 0x80 : 0)));
-            if (length <= 0x7F) break;
-        }
-        return [.. packet, .. body];
-    }
-
-    private static byte[] PingResp() => [0xD0, 0x00];
-
-    /// <summary>A connection that delivers the given bytes, at most <paramref name="chunk"/> per read, then reads as closed.</summary>
-    private sealed class BytesChannel(byte[] bytes, int chunk) : IMqttChannel
-    {
-        private int _position;
-
-        public Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
-        {
-            int n = Math.Min(Math.Min(count, chunk), bytes.Length - _position);
-            bytes.AsSpan(_position, n).CopyTo(buffer.AsSpan(offset));
-            _position += n;
-            return Task.FromResult(n);
-        }
-
-        public Task WriteAsync(ReadOnlySequence<byte> buffer, bool isEndOfPacket, CancellationToken cancellationToken) => Task.CompletedTask;
-        public Task ConnectAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-        public Task DisconnectAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-        public X509Certificate2 ClientCertificate => null!;
-        public EndPoint RemoteEndPoint => new IPEndPoint(IPAddress.Loopback, 1883);
-        public EndPoint LocalEndPoint => new IPEndPoint(IPAddress.Loopback, 50000);
-        public bool IsSecureConnection => false;
-        public void Dispose() { }
-    }
 }
