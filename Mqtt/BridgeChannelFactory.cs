@@ -11,12 +11,12 @@ namespace MeterBridge.Mqtt;
 /// <see cref="OversizedPublishFilter"/> between the socket and MQTTnet's packet reader, wrapped in a <see cref="BridgeChannel"/>.
 /// </summary>
 /// <param name="keepAlive">As configured; MQTTnet's options must say zero. Zero: no keep-alive.</param>
-/// <param name="qos0">The QoS 0 reader's parts: where payloads go and the blocking socket they come from; null
-/// (a QoS 1 subscription): every PUBLISH goes to MQTTnet, which acknowledges it.</param>
+/// <param name="sink">Where QoS 0 payloads go, and who is told the size of each dropped PUBLISH.</param>
+/// <param name="qos0Socket">The blocking socket a QoS 0 subscription is read from by our reader thread; null (QoS 1):
+/// every PUBLISH goes to MQTTnet, which acknowledges it.</param>
 /// <param name="maxPublishLength">A PUBLISH with a longer remaining length is dropped unread.</param>
-/// <param name="sink">Told the size of each dropped PUBLISH.</param>
-public sealed class BridgeChannelFactory(TimeSpan keepAlive, (IPayloadSink Sink, BlockingSocketConnector Socket)? qos0,
-    long maxPublishLength, IPayloadSink sink) : IMqttClientAdapterFactory
+public sealed class BridgeChannelFactory(TimeSpan keepAlive, IPayloadSink sink, BlockingSocketConnector? qos0Socket, long maxPublishLength)
+    : IMqttClientAdapterFactory
 {
     public IMqttChannelAdapter CreateClientAdapter(MqttClientOptions options, MqttPacketInspector packetInspector, IMqttNetLogger logger)
     {
@@ -31,6 +31,6 @@ public sealed class BridgeChannelFactory(TimeSpan keepAlive, (IPayloadSink Sink,
         // The QoS 0 reader cuts packets out of the bytes itself (PacketReader), oversized ones included; MQTTnet's reader over
         // the filter serves QoS 1. Either way MQTTnet's adapter connects, sends and closes.
         return new BridgeChannel(adapter, keepAlive,
-            qos0 is var (reader, socket) ? new QosZeroReading(reader, socket, new PacketReader(tcp, formatter, maxPublishLength)) : null);
+            qos0Socket is null ? null : new QosZeroReading(sink, qos0Socket, new PacketReader(tcp, formatter, maxPublishLength)));
     }
 }

@@ -39,7 +39,7 @@ public sealed class MqttSource(Settings settings, string clientId, Log log, IPay
         options.KeepAlivePeriod = TimeSpan.Zero; // BridgeChannelFactory keeps the connection alive
         if (_socket is not null && options.ChannelOptions is MqttClientTcpOptions tcp) tcp.StreamProvider = _socket;
         var client = _client = new MqttClientFactory().CreateMqttClient(new BridgeChannelFactory(TimeSpan.FromSeconds(settings.Keepalive),
-            _socket is null ? null : (sink, _socket), BrokerOptions.MaxPublishLength(settings), sink));
+            sink, _socket, BrokerOptions.MaxPublishLength(settings)));
         client.ApplicationMessageReceivedAsync += args =>
         {
             sink.OnPayload(args.ApplicationMessage.Topic, args.ApplicationMessage.Payload);
