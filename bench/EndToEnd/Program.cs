@@ -76,9 +76,13 @@ async Task<IntervalRun> RunIntervalAsync(int updateInterval)
     if (bridge.HasExited) throw new InvalidOperationException("the bridge exited: " + Processes.LastLines(bridge));
     double startMs = Ms(recorder.NameOwnedAt - spawned);
 
-    // The publisher's QoS 0 path runs once before anything is timed: its first use (JIT) took ~10 ms of the first sample.
-    for (int i = 0; i < 3; i++)
-        await mqtt.PublishAsync(new MqttApplicationMessageBuilder().WithTopic("bench/warm-up").WithPayload(Payload(0)).Build());
+    // Our own publisher and signal recorder run before anything is timed: their first use (JIT in this process) added
+    // ~10 ms to the first samples of whichever bridge ran first.
+    for (int i = 0; i < 5; i++)
+    {
+        await mqtt.PublishAsync(new MqttApplicationMessageBuilder().WithTopic(topic).WithPayload(Payload(0.5 + i)).Build());
+        Thread.Sleep(150);
+    }
 
     var meter = new ProcessMeter(bridge.Id);
     var bus = new ProcessMeter(rig.BusProcessId);
