@@ -33,7 +33,7 @@ public sealed class SignalRecorder : IDisposable
             emitOnCapturedContext: false, ObserverFlags.None, recorder);
         await connection.AddMatchAsync(
             new MatchRule { Type = MessageType.Signal, Interface = "com.victronenergy.BusItem", Member = "ItemsChanged", Path = "/" },
-            (message, _) => (Power: AcPower(message), Arrived: Stopwatch.GetTimestamp()),
+            (message, _) => (Power: ItemsChangedBody.AcPower(message), Arrived: Stopwatch.GetTimestamp()),
             notification => { if (notification.HasValue) ((SignalRecorder)notification.State!).Record(notification.Value.Power, notification.Value.Arrived); },
             emitOnCapturedContext: false, ObserverFlags.None, recorder);
         return recorder;
@@ -67,22 +67,6 @@ public sealed class SignalRecorder : IDisposable
         reader.ReadString();
         reader.ReadString();
         return reader.ReadString();
-    }
-
-    /// <summary>The /Ac/Power value in an ItemsChanged body (a{sa{sv}}), NaN when absent or invalid.</summary>
-    private static double AcPower(Message message)
-    {
-        Reader reader = message.GetBodyReader();
-        ArrayEnd items = reader.ReadDictionaryStart();
-        while (reader.HasNext(items))
-        {
-            reader.AlignStruct();
-            string path = reader.ReadString();
-            var properties = reader.ReadDictionaryOfStringToVariantValue();
-            if (path == "/Ac/Power" && properties.TryGetValue("Value", out var value) && value.Type == VariantValueType.Double)
-                return value.GetDouble();
-        }
-        return double.NaN;
     }
 
     public void Dispose() => _connection.Dispose();

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using MeterBridge.Bench.EndToEnd;
 using Tmds.DBus.Protocol;
 
 namespace MeterBridge.Tests.Infrastructure;
@@ -22,7 +23,7 @@ public sealed class SignalClock : IDisposable
         var clock = new SignalClock(connection);
         connection.AddMatchAsync(
             new MatchRule { Type = MessageType.Signal, Interface = "com.victronenergy.BusItem", Member = "ItemsChanged", Path = "/" },
-            (message, _) => (Arrived: Stopwatch.GetTimestamp(), Power: AcPower(message)),
+            (message, _) => (Arrived: Stopwatch.GetTimestamp(), Power: ItemsChangedBody.AcPower(message)),
             notification => { if (notification.HasValue) ((SignalClock)notification.State!).Record(notification.Value); },
             emitOnCapturedContext: false, ObserverFlags.None, clock).AsTask().GetAwaiter().GetResult();
         return clock;
@@ -50,22 +51,6 @@ public sealed class SignalClock : IDisposable
     private void Record((long Arrived, double Power) signal)
     {
         lock (_signals) _signals.Add(signal);
-    }
-
-    /// <summary>The /Ac/Power value in an ItemsChanged body (a{sa{sv}}), NaN when absent or invalid.</summary>
-    private static double AcPower(Message message)
-    {
-        Reader reader = message.GetBodyReader();
-        ArrayEnd items = reader.ReadDictionaryStart();
-        while (reader.HasNext(items))
-        {
-            reader.AlignStruct();
-            string path = reader.ReadString();
-            var properties = reader.ReadDictionaryOfStringToVariantValue();
-            if (path == "/Ac/Power" && properties.TryGetValue("Value", out var value) && value.Type == VariantValueType.Double)
-                return value.GetDouble();
-        }
-        return double.NaN;
     }
 
     public void Dispose() => _connection.Dispose();
