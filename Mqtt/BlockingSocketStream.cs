@@ -8,8 +8,8 @@ namespace MeterBridge.Mqtt;
 /// The broker connection as a <see cref="Stream"/> over a socket that is only ever used with plain blocking calls.
 /// Such a socket never joins .NET's epoll set, so bytes that arrive while the bridge is not reading wake nobody: the
 /// MQTT reader thread sleeps in recv when there is nothing to read, or sleeps out an update interval while the
-/// kernel collects the next messages (Mqtt/BridgeChannel.cs). Reads are buffered: one recv takes a whole batch,
-/// which MQTTnet then picks apart in small reads. MQTTnet layers TLS on top when it is enabled.
+/// kernel collects the next messages (Mqtt/BridgeChannel.cs). Small reads (TLS records, MQTTnet's) are buffered, so
+/// one recv serves many; a large one (the QoS 0 reader's whole batch) goes straight into the caller's buffer. MQTTnet layers TLS on top when it is enabled.
 /// </summary>
 public sealed class BlockingSocketStream(Socket socket, EndPoint remote) : Stream, IMqttClientStreamEndPoints
 {
@@ -36,15 +36,22 @@ public sealed class BlockingSocketStream(Socket socket, EndPoint remote) : Strea
     {
         if (_start == _end)
         {
+            // A large read (our PacketReader's) takes the bytes straight from the kernel: no copy through our buffer.
+            if (destination.Length >= _buffer.Length) return Receive(destination);
             _start = _end = 0;
-            try { _end = socket.Receive(_buffer); }
-            catch (SocketException error) { throw new IOException(error.Message, error); }
+            _end = Receive(_buffer);
             if (_end == 0) return 0; // the broker closed the connection
         }
         int count = Math.Min(destination.Length, _end - _start);
         _buffer.AsSpan(_start, count).CopyTo(destination);
         _start += count;
         return count;
+    }
+
+    private int Receive(Span<byte> destination)
+    {
+        try { return socket.Receive(destination); }
+        catch (SocketException error) { throw new IOException(error.Message, error); }
     }
 
     public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));

@@ -57,7 +57,7 @@ internal sealed partial class BridgeChannel
         }
         catch (Exception error)
         {
-            handOver.TryComplete(_brokerSilent ? BrokerSilent(error) : error);
+            handOver.TryComplete(_brokerSilent && error is not BrokerSilentException ? BrokerSilent(error) : error);
         }
         finally
         {
