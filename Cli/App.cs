@@ -66,7 +66,7 @@ public static class App
             Diagnostics.Write(load, io.Error);
             return Task.FromResult(ExitCodes.BadConfiguration);
         }
-        return BridgeCommand.RunAsync(load.Settings, load.Warnings, ct);
+        return RunCommand.RunAsync(load.Settings, load.Warnings, ct);
     }
 
     private static int Decode(SettingsInput input, string? path, AppIo io)

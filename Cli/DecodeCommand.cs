@@ -4,7 +4,7 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using MeterBridge.Config;
 using MeterBridge.Items;
-using MeterBridge.Meter;
+using MeterBridge.Core;
 
 namespace MeterBridge.Cli;
 
@@ -22,7 +22,7 @@ public static class DecodeCommand
 
     public static int Run(Settings settings, Stream input, TextWriter output)
     {
-        var meter = new Meter.Meter(settings.Limits, settings.Source);
+        var meter = new Meter(settings.Limits, settings.Source);
         var items = new MeterItems();
         var table = new ItemTable();
         var buffer = new ArrayBufferWriter<byte>();
@@ -57,7 +57,7 @@ public static class DecodeCommand
     /// Splits off a topic at the first tab when what precedes it is a topic, not the start of a payload (JSON may hold
     /// tabs as blanks): it does not start like JSON and holds no wildcard.
     /// </summary>
-    private static Verdict Apply(Meter.Meter meter, Settings settings, ReadOnlySpan<byte> line)
+    private static Verdict Apply(Meter meter, Settings settings, ReadOnlySpan<byte> line)
     {
         int tab = line.IndexOf((byte)'\t');
         if (tab > 0 && line[0] is not ((byte)'{' or (byte)'[' or (byte)'"' or (byte)' ' or 0xEF) && line[..tab].IndexOfAny("+#"u8) < 0)

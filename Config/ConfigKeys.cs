@@ -1,3 +1,4 @@
+using MeterBridge.Logging;
 using MeterBridge.Sources;
 using static MeterBridge.Config.KeyResult;
 

@@ -1,4 +1,5 @@
-using MeterBridge.Meter;
+using MeterBridge.Core;
+using MeterBridge.Logging;
 using MeterBridge.Sources;
 
 namespace MeterBridge.Config;

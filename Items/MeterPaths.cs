@@ -1,4 +1,4 @@
-using MeterBridge.Meter;
+using MeterBridge.Core;
 
 namespace MeterBridge.Items;
 

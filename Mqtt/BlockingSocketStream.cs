@@ -8,7 +8,7 @@ namespace MeterBridge.Mqtt;
 /// The broker connection as a <see cref="Stream"/> over a socket that is only ever used with plain blocking calls.
 /// Such a socket never joins .NET's epoll set, so bytes that arrive while the bridge is not reading wake nobody: the
 /// MQTT reader thread sleeps in recv when there is nothing to read, or sleeps out an update interval while the
-/// kernel collects the next messages (Mqtt/BridgeChannel.cs). Small reads (TLS records, MQTTnet's) are buffered, so
+/// kernel collects the next messages (Mqtt/ReaderAdapter.cs). Small reads (TLS records, MQTTnet's) are buffered, so
 /// one recv serves many; a large one (the QoS 0 reader's whole batch) goes straight into the caller's buffer. MQTTnet layers TLS on top when it is enabled.
 /// </summary>
 public sealed class BlockingSocketStream(Socket socket, EndPoint remote) : Stream, IMqttClientStreamEndPoints

@@ -87,5 +87,5 @@ public sealed class SubscriptionRefusedException(string topic, MqttClientSubscri
     public MqttClientSubscribeResultCode Code { get; } = code;
 }
 
-/// <summary>The keep-alive gave up on a broker that stopped answering (BridgeChannel); the message says for how long.</summary>
+/// <summary>The keep-alive gave up on a broker that stopped answering (ReaderAdapter); the message says for how long.</summary>
 public sealed class BrokerSilentException(string message, Exception? inner) : MqttCommunicationException(message, inner!);

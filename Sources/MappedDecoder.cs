@@ -1,5 +1,5 @@
 using System.Numerics;
-using MeterBridge.Meter;
+using MeterBridge.Core;
 
 namespace MeterBridge.Sources;
 

@@ -1,7 +1,7 @@
 using System.Numerics;
 using System.Text.Json;
 using System.Text.Unicode;
-using MeterBridge.Meter;
+using MeterBridge.Core;
 
 namespace MeterBridge.Sources;
 

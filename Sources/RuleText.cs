@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 using MeterBridge.Config;
-using MeterBridge.Meter;
+using MeterBridge.Core;
 
 namespace MeterBridge.Sources;
 

@@ -1,5 +1,5 @@
 using MeterBridge.Config;
-using MeterBridge.Meter;
+using MeterBridge.Core;
 
 namespace MeterBridge.Sources;
 

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Text;
 using MeterBridge.Config;
 using MeterBridge.Items;
-using MeterBridge.Meter;
+using MeterBridge.Core;
 using MeterBridge.Sources;
 
 // The hot path without I/O: ns and bytes allocated per message, for the seed's full payload, a one-value

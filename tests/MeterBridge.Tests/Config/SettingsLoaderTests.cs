@@ -1,6 +1,7 @@
 using Xunit;
 using System.Text.RegularExpressions;
 using MeterBridge.Config;
+using MeterBridge.Logging;
 
 namespace MeterBridge.Tests.Config;
 

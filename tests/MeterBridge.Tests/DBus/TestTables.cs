@@ -1,6 +1,6 @@
 using Xunit;
 using MeterBridge.Items;
-using MeterBridge.Meter;
+using MeterBridge.Core;
 
 namespace MeterBridge.Tests.DBus;
 
@@ -21,7 +21,7 @@ public static class TestTables
     /// <summary>A new, unique service name on the test bus.</summary>
     public static string NewServiceName() => $"com.victronenergy.grid.mqtt_grid_{Interlocked.Increment(ref _instance)}";
 
-    public sealed class Filled(ItemTable table, global::MeterBridge.Meter.Meter meter, MeterItems items)
+    public sealed class Filled(ItemTable table, Meter meter, MeterItems items)
     {
         public ItemTable Table { get; } = table;
 
@@ -36,7 +36,7 @@ public static class TestTables
 
     public static Filled Create(string payload)
     {
-        var filled = new Filled(new ItemTable(), new global::MeterBridge.Meter.Meter(new MeterLimits()), new MeterItems());
+        var filled = new Filled(new ItemTable(), new Meter(new MeterLimits()), new MeterItems());
         filled.Apply(payload);
         SetIdentity(filled.Table);
         return filled;

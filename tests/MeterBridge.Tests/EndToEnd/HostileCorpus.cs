@@ -1,5 +1,5 @@
 using System.Text;
-using MeterBridge.Meter;
+using MeterBridge.Core;
 using MeterBridge.Tests.Infrastructure;
 
 namespace MeterBridge.Tests.EndToEnd;

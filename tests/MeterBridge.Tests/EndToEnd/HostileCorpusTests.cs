@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using MeterBridge.Core;
 using MeterBridge.Tests.Infrastructure;
 using Xunit;
 
@@ -78,7 +79,7 @@ public sealed partial class HostileCorpusTests
     private static int ExpectedRejections(List<byte[]> corpus, string? maxPayloadSize)
     {
         var settings = maxPayloadSize is null ? new MeterBridge.Config.Settings() : new MeterBridge.Config.Settings { MaxPayloadSize = int.Parse(maxPayloadSize) };
-        var meter = new MeterBridge.Meter.Meter(settings.Limits);
+        var meter = new Meter(settings.Limits);
         return corpus.Count(payload => !meter.Apply(payload).IsAccepted);
     }
 

@@ -5,7 +5,7 @@ using Xunit;
 namespace MeterBridge.Tests.EndToEnd;
 
 /// <summary>
-/// The keep-alive is our own timer (Mqtt/BridgeChannel.cs), not MQTTnet's 250 ms loop: a hung broker must still be
+/// The keep-alive is our own timer (Mqtt/ReaderAdapter.cs), not MQTTnet's 250 ms loop: a hung broker must still be
 /// noticed, and an idle bridge must really sleep.
 /// </summary>
 [Collection(EndToEndCollection.Name)]

@@ -1,6 +1,6 @@
 using System.Text;
 using MeterBridge.Items;
-using MeterBridge.Meter;
+using MeterBridge.Core;
 using Xunit;
 
 namespace MeterBridge.Tests.Items;
@@ -24,7 +24,7 @@ public class ItemTableTests
     [Fact]
     public void A_second_identical_message_changes_nothing()
     {
-        var meter = new MeterBridge.Meter.Meter(new MeterLimits());
+        var meter = new Meter(new MeterLimits());
         var table = new ItemTable();
         var items = new MeterItems();
         byte[] payload = Encoding.UTF8.GetBytes("{\"grid\":{\"power\":100,\"L1\":{\"power\":50},\"L2\":{\"power\":50}}}");
@@ -44,7 +44,7 @@ public class ItemTableTests
     [Fact]
     public void The_core_allocates_nothing_per_message_in_steady_state()
     {
-        var meter = new MeterBridge.Meter.Meter(new MeterLimits());
+        var meter = new Meter(new MeterLimits());
         var table = new ItemTable();
         var items = new MeterItems();
         var payloads = Enumerable.Range(0, 100).Select(i => Encoding.UTF8.GetBytes(

@@ -1,6 +1,6 @@
 using System.Text;
 using MeterBridge.Config;
-using MeterBridge.Meter;
+using MeterBridge.Core;
 using MeterBridge.Sources;
 using Xunit;
 
@@ -167,7 +167,7 @@ public class SourceUnitTests
     public void A_rejection_names_the_MAPPING_key_not_the_seed_JSON_key()
     {
         var settings = SettingsLoader.Load(new SettingsInput { Flags = new Dictionary<string, string> { ["format"] = "tasmota-energy", ["topic"] = "t" } }).Settings;
-        var meter = new MeterBridge.Meter.Meter(settings.Limits, settings.Source);
+        var meter = new Meter(settings.Limits, settings.Source);
         Assert.Equal("power_L2 is not a number",
             meter.Apply("t", """{"ENERGY":{"Power":[1,true,3]}}"""u8).Describe(settings.Limits));
         Assert.Equal("power = 999999 W is outside ±69000 W",
@@ -178,7 +178,7 @@ public class SourceUnitTests
     public void A_Shelly_em0_status_allocates_nothing_in_steady_state()
     {
         var settings = SettingsLoader.Load(new SettingsInput { Flags = new Dictionary<string, string> { ["format"] = "shelly-gen2-em", ["topic"] = "s" } }).Settings;
-        var meter = new MeterBridge.Meter.Meter(settings.Limits, settings.Source);
+        var meter = new Meter(settings.Limits, settings.Source);
         byte[] payload = Encoding.UTF8.GetBytes("""{"id":0,"a_current":10.626,"a_voltage":233.9,"a_act_power":2407.9,"a_aprt_power":2484.2,"a_pf":0.97,"a_freq":49.98,"b_current":1.865,"b_voltage":237.1,"b_act_power":408.8,"b_aprt_power":442.2,"b_pf":-0.93,"b_freq":49.98,"c_current":1.111,"c_voltage":237.2,"c_act_power":222.8,"c_aprt_power":263.3,"c_pf":-0.88,"c_freq":49.98,"n_current":null,"total_current":13.602,"total_act_power":3039.524,"total_aprt_power":3189.632,"user_calibrated_phase":[]}""");
         for (int i = 0; i < 100; i++) Assert.True(meter.Apply("s/status/em:0", payload).IsAccepted);
         long before = GC.GetAllocatedBytesForCurrentThread();

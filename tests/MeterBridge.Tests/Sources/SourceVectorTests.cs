@@ -1,7 +1,7 @@
 using System.Text;
 using MeterBridge.Config;
 using MeterBridge.Items;
-using MeterBridge.Meter;
+using MeterBridge.Core;
 using MeterBridge.Tests.Infrastructure;
 using Xunit;
 
@@ -25,7 +25,7 @@ public class SourceVectorTests
         Assert.True(load.Ok, string.Join("\n", load.Problems));
         Assert.NotNull(load.Settings.Source);
 
-        var meter = new MeterBridge.Meter.Meter(load.Settings.Limits, load.Settings.Source);
+        var meter = new Meter(load.Settings.Limits, load.Settings.Source);
         var table = new ItemTable();
         var items = new MeterItems();
         var failures = new List<string>();

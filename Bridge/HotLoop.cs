@@ -1,0 +1,282 @@
+using System.Buffers;
+using System.Diagnostics;
+using MeterBridge.Config;
+using MeterBridge.Core;
+using MeterBridge.DBus;
+using MeterBridge.Items;
+using MeterBridge.Logging;
+using MeterBridge.Mqtt;
+using MeterBridge.Setup;
+
+namespace MeterBridge.Bridge;
+
+/// <summary>
+/// The hot loop. Reader (MQTT) thread: payload → decode → merge (<see cref="OnPayload"/>), and when nothing more is
+/// waiting to be read, merged state → changed D-Bus values → one ItemsChanged (<see cref="EndOfBatch"/>), at most
+/// one per update interval. Messages that come within the interval are merged and go out together at its end: the
+/// newest state wins, nothing queues, and a Tasmota meter's one-value messages are never lost to coalescing.
+/// <para>
+/// Wake-ups, not messages, are what a GX pays for (README, Performance). A message that comes when the interval has
+/// passed is published at once by the reader thread itself; one that comes too soon makes the reader sit out the
+/// rest of the interval without reading (the next messages wait in the kernel) and then publish them all as one.
+/// The publisher thread (<see cref="Run"/>) registers, applies staleness, role and settings, and publishes what a
+/// reader could not (a QoS 1 reader cannot wait); every signal is sent under the gate.
+/// </para>
+/// </summary>
+public sealed partial class HotLoop : IPayloadSink
+{
+    private static readonly long Frequency = Stopwatch.Frequency;
+    /// <summary>
+    /// At most 2 000 signals a second, whatever update_interval says: Tmds queues what the bus cannot take yet,
+    /// without bound, and a flood of messages each sent at once ran the heap out.
+    /// </summary>
+    private static readonly long ShortestInterval = Frequency / 2000;
+    private static readonly TimeSpan WaitingLogInterval = TimeSpan.FromMinutes(1);
+
+    private readonly Settings _settings;
+    private readonly Log _log;
+    private readonly RepeatFilter _problems;
+    private readonly BusItemService _service;
+    private readonly ItemTable _table;
+    private readonly Meter _meter;
+    private readonly MeterItems _items = new();
+    private readonly StaleTimer _stale;
+    private readonly AutoResetEvent _wake = new(false);
+    private readonly WaitHandle[] _waitHandles;
+    private readonly CancellationToken _stop;
+    private readonly long _interval;
+    private byte[] _copy = [];
+
+    // Under the gate.
+    private bool _dirty;
+    private bool _publishInline;  // the publisher thread sleeps with the meter registered and fresh: readers publish
+    private bool _wakesForSignal; // ... and its sleep ends by the time the next signal may go
+    private bool _readerWaits;    // a reader sits out the interval and publishes at its end
+    private long _lastSignal;
+
+    // Publisher thread.
+    private bool _registered;
+    private Staleness _staleness;
+    private long _lastWaitingLog;
+
+    /// <param name="localSettings">The GX's settings service client; null when the bus has none to offer.</param>
+    public HotLoop(Settings settings, Log log, BusItemService service, ItemTable table, LocalSettings? localSettings, CancellationToken stop)
+    {
+        _settings = settings;
+        _log = log;
+        _problems = new RepeatFilter(log, TimeSpan.FromSeconds(60));
+        _service = service;
+        _table = table;
+        _meter = new Meter(settings.Limits, settings.Source);
+        _stale = new StaleTimer(settings.Timeout, Frequency);
+        _stop = stop;
+        _waitHandles = [_wake, stop.WaitHandle];
+        _interval = Math.Max(settings.UpdateInterval * Frequency / 1000, ShortestInterval);
+        _lastWaitingLog = Stopwatch.GetTimestamp();
+        _localSettings = localSettings;
+        _deviceSettings = new DeviceSettings(settings.DeviceInstance);
+        _setup = DeviceSetup.FromConfig(settings);
+    }
+
+    /// <summary>Reader thread: decode and merge one payload. Allocation-free for a good payload.</summary>
+    /// <param name="topic">The topic it came on (a mapped source reads it; the seed format does not).</param>
+    public void OnPayload(string topic, ReadOnlySequence<byte> payload)
+    {
+        Verdict verdict;
+        lock (_service.Gate)
+        {
+            // Meter.Apply checks the size too; checking here first spares copying a huge fragmented payload.
+            verdict = payload.Length > _settings.MaxPayloadSize
+                ? new Verdict(RejectReason.TooLarge, Value: payload.Length)
+                : _meter.Apply(topic, payload.IsSingleSegment ? payload.FirstSpan : Contiguous(payload));
+            if (verdict.IsAccepted)
+            {
+                _stale.Accepted(Stopwatch.GetTimestamp());
+                _dirty = true;
+                return;
+            }
+        }
+        // A Shelly NotifyEvent, a Tasmota STATE on a wildcard: not an error, and no sign of life for the stale timer.
+        if (verdict.Reason == RejectReason.NoMappedValue)
+        {
+            if (_log.Enabled(LogLevel.Debug)) _log.Debug($"ignored a message on {topic}: no mapped value");
+            return;
+        }
+        // Counted per reason and key, not per text: the text quotes the value, which a hostile publisher varies at will.
+        if (_problems.Report(LogLevel.Warning, "rejected a message: " + verdict.Describe(_settings.Limits), Stopwatch.GetTimestamp(),
+                kind: $"{verdict.Reason} {verdict.Location} {verdict.Quantity}"))
+            _wake.Set(); // a new summary window: the publisher's sleep must end in time to write it
+    }
+
+    /// <summary>
+    /// MQTT thread: a message far beyond max_payload_size was read past unstored (Mqtt/OversizedPublishFilter.cs).
+    /// Logged and summarised with the other too-large ones; its size counts topic and header too.
+    /// </summary>
+    public void OnOversized(long size)
+    {
+        if (_problems.Report(LogLevel.Warning, $"rejected a message: message of {size} bytes is larger than max_payload_size = {_settings.MaxPayloadSize} (skipped unread)",
+                Stopwatch.GetTimestamp(), kind: $"{RejectReason.TooLarge} {Location.Total} {Quantity.Power}"))
+            _wake.Set();
+    }
+
+    /// <summary>Reader thread, when nothing more is waiting to be read: see <see cref="IPayloadSink.EndOfBatch"/>.</summary>
+    public long EndOfBatch(bool canWait)
+    {
+        bool wake;
+        lock (_service.Gate)
+        {
+            bool flowing = _readerWaits; // it sat out an interval: more messages are likely within the next one
+            _readerWaits = false;
+            if (!_dirty) return 0;
+            if (!_publishInline) wake = true; // the publisher registers, recovers, or is awake and publishes itself
+            else
+            {
+                long next = _lastSignal + _interval;
+                if (Stopwatch.GetTimestamp() >= next)
+                {
+                    PublishLocked();
+                    if (!(canWait && flowing)) return 0;
+                    next = _lastSignal + _interval; // sit out one more interval rather than wake for its first message
+                }
+                if (canWait)
+                {
+                    _readerWaits = true;
+                    return next;
+                }
+                wake = !_wakesForSignal;
+            }
+        }
+        if (wake) _wake.Set();
+        return 0;
+    }
+
+    /// <summary>Publisher thread: publishes changes and applies the staleness rules until stopped. Returns the exit code.</summary>
+    public int Run()
+    {
+        while (!_stop.IsCancellationRequested)
+        {
+            Sleep();
+            if (_stop.IsCancellationRequested) break;
+            long now = Stopwatch.GetTimestamp();
+            _problems.Flush(now);
+            LoadSettingsIfAsked();
+            ApplySetupIfAsked();
+
+            bool stale;
+            lock (_service.Gate) stale = _stale.IsStale(now);
+
+            if (!_meter.HasData || (!_registered && stale)) { LogWaiting(now); continue; }
+            if (stale && _staleness == Staleness.Fresh && _registered)
+            {
+                if (!GoStale()) return 1;
+                continue;
+            }
+            if (!stale && _staleness != Staleness.Fresh)
+            {
+                _log.Info("messages arrive again: the meter shows its values");
+                _staleness = Staleness.Fresh;
+                lock (_service.Gate) _dirty = true;
+            }
+            if (!_registered)
+            {
+                // Waiting for the settings, whose link logs for itself: the "waiting for data" deadline moves on, or Sleep would not sleep.
+                if (WaitsForSettings()) _lastWaitingLog = now;
+                else Register();
+            }
+            else lock (_service.Gate) if (now - _lastSignal >= _interval) PublishLocked();
+        }
+        _problems.Flush(long.MaxValue);
+        return 0;
+    }
+
+    private void Publish()
+    {
+        lock (_service.Gate) PublishLocked();
+    }
+
+    /// <summary>Under the gate: the meter's state into the table, then one signal with what changed.</summary>
+    private void PublishLocked()
+    {
+        if (!_dirty) return;
+        _dirty = false;
+        _items.Update(_table, _meter.State, _staleness);
+        if (_table.Changed.Length == 0) return;
+        _table.Set(MeterPaths.UpdateIndex, BusValue.Of((_table[MeterPaths.UpdateIndex].AsInt32 + 1) % 256));
+        _service.PublishChanges(); // takes the gate again: Lock is reentrant
+        _lastSignal = Stopwatch.GetTimestamp();
+    }
+
+    /// <summary>Builds the whole table, then takes the name: clients scan a service the moment it appears.</summary>
+    private void Register()
+    {
+        lock (_service.Gate)
+        {
+            Identity.Fill(_table, _settings, _setup);
+            _items.Update(_table, _meter.State, _staleness);
+            _table.AcceptChanges();
+            _dirty = false;
+        }
+        _service.RegisterAsync().GetAwaiter().GetResult();
+        _registered = true;
+        _log.Info($"registered {_service.ServiceName} on D-Bus");
+    }
+
+    /// <summary>Applies timeout_action; false means the process must exit.</summary>
+    private bool GoStale()
+    {
+        string silence = $"no message accepted for {_settings.Timeout:0.###} s";
+        switch (_settings.TimeoutAction)
+        {
+            case TimeoutAction.Exit:
+                _log.Error($"{silence}: exiting (timeout_action = exit)");
+                return false;
+            case TimeoutAction.Remove:
+                _service.UnregisterAsync().GetAwaiter().GetResult();
+                _registered = false;
+                _log.Warning($"{silence}: {_service.ServiceName} left D-Bus until the next message");
+                return true;
+            default:
+                _staleness = _settings.TimeoutAction == TimeoutAction.Zero ? Staleness.Zeroed : Staleness.Invalidated;
+                _log.Warning($"{silence}: the meter shows {(_staleness == Staleness.Zeroed ? "zero power and current" : "invalid values")}");
+                lock (_service.Gate) _dirty = true;
+                Publish();
+                return true;
+        }
+    }
+
+    private void LogWaiting(long now)
+    {
+        if (now - _lastWaitingLog < WaitingLogInterval.TotalSeconds * Frequency) return;
+        _lastWaitingLog = now;
+        _log.Warning($"waiting for data on {_settings.Topic}: not on D-Bus until a message is accepted");
+    }
+
+    /// <summary>
+    /// Sleeps until woken (a message the publisher must act on, a setting, a new problem to summarise) or the next
+    /// deadline: an update no reader will send, staleness, a log summary, the next "waiting for data" line.
+    /// No deadline, no wake-up: an idle bridge sleeps.
+    /// </summary>
+    private void Sleep()
+    {
+        long now = Stopwatch.GetTimestamp();
+        long due = _problems.NextSummaryDue();
+        lock (_service.Gate)
+        {
+            if (_staleness == Staleness.Fresh && _stale.TicksLeft(now) is >= 0 and var left) due = Math.Min(due, now + left);
+            if (!_meter.HasData || !_registered) due = Math.Min(due, _lastWaitingLog + (long)(WaitingLogInterval.TotalSeconds * Frequency));
+            long nextSignal = _lastSignal + _interval;
+            if (_registered && _dirty && !_readerWaits) due = Math.Min(due, nextSignal);
+            _publishInline = _registered && _staleness == Staleness.Fresh;
+            _wakesForSignal = due <= nextSignal;
+        }
+        WaitHandle.WaitAny(_waitHandles, Deadline.MillisecondsFrom(now, due));
+        lock (_service.Gate) _publishInline = false;
+    }
+
+    private ReadOnlySpan<byte> Contiguous(ReadOnlySequence<byte> payload)
+    {
+        if (_copy.Length < payload.Length) _copy = new byte[payload.Length];
+        payload.CopyTo(_copy);
+        return _copy.AsSpan(0, (int)payload.Length);
+    }
+}

@@ -1,0 +1,19 @@
+namespace MeterBridge.Core;
+
+/// <summary>Why a payload was not applied. <see cref="None"/> means it was accepted.</summary>
+public enum RejectReason : byte
+{
+    None = 0,
+    NotJson,
+    NotAnObject,
+    NoGridObject,
+    PhaseNotAnObject,
+    NotANumber,
+    NoQuantity,
+    PowerOutOfRange,
+    Negative,
+    PowerFactorOutOfRange,
+    TooLarge,
+    /// <summary>A mapped source's message that carries no value of any rule: ignored, not an error.</summary>
+    NoMappedValue,
+}

@@ -1,0 +1,21 @@
+namespace MeterBridge.Core;
+
+/// <summary>
+/// Counts the time since the last accepted message, in Stopwatch ticks handed in by the caller, so the rule
+/// is testable without a clock. A timeout of 0 means the meter never goes stale.
+/// </summary>
+public sealed class StaleTimer(double timeoutSeconds, long frequency)
+{
+    // Capped far beyond any real timeout (about 70 years in nanosecond ticks), so that deadlines never overflow.
+    private readonly long _timeoutTicks = (long)Math.Min(timeoutSeconds * frequency, long.MaxValue / 4);
+    private long _lastAccepted = long.MinValue;
+
+    public bool Started => _lastAccepted != long.MinValue;
+
+    public void Accepted(long now) => _lastAccepted = now;
+
+    public bool IsStale(long now) => _timeoutTicks > 0 && Started && now - _lastAccepted >= _timeoutTicks;
+
+    /// <summary>Ticks until the meter goes stale, or -1 when it cannot (never started, or no timeout).</summary>
+    public long TicksLeft(long now) => _timeoutTicks > 0 && Started ? Math.Max(0, _lastAccepted + _timeoutTicks - now) : -1;
+}
