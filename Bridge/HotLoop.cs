@@ -19,11 +19,12 @@ namespace MeterBridge.Bridge;
 /// Wake-ups, not messages, are what a GX pays for (README, Performance). A message that comes when the interval has
 /// passed is published at once by the reader thread itself; one that comes too soon makes the reader sit out the
 /// rest of the interval without reading (the next messages wait in the kernel) and then publish them all as one.
-/// The publisher thread (<see cref="Run"/>) registers, applies staleness, role and settings, and publishes what a
-/// reader could not (a QoS 1 reader cannot wait); every signal is sent under the gate.
+/// The publisher thread (<see cref="Run"/>) registers, applies staleness and what <see cref="SettingsSync"/> asks (a new
+/// role, instance, name or position), and publishes what a reader could not (a QoS 1 reader cannot wait); every signal
+/// is sent under the service's gate.
 /// </para>
 /// </summary>
-public sealed partial class HotLoop : IPayloadSink
+internal sealed class HotLoop : IPayloadSink
 {
     private static readonly long Frequency = Stopwatch.Frequency;
     /// <summary>
@@ -41,7 +42,8 @@ public sealed partial class HotLoop : IPayloadSink
     private readonly Meter _meter;
     private readonly MeterItems _items = new();
     private readonly StaleTimer _stale;
-    private readonly AutoResetEvent _wake = new(false);
+    private readonly SettingsSync _setup;
+    private readonly AutoResetEvent _wake;
     private readonly WaitHandle[] _waitHandles;
     private readonly CancellationToken _stop;
     private readonly long _interval;
@@ -59,8 +61,8 @@ public sealed partial class HotLoop : IPayloadSink
     private Staleness _staleness;
     private long _lastWaitingLog;
 
-    /// <param name="localSettings">The GX's settings service client; null when the bus has none to offer.</param>
-    public HotLoop(Settings settings, Log log, BusItemService service, ItemTable table, LocalSettings? localSettings, CancellationToken stop)
+    /// <param name="wake">Wakes the publisher thread; <paramref name="setup"/> sets it too.</param>
+    public HotLoop(Settings settings, Log log, BusItemService service, ItemTable table, SettingsSync setup, AutoResetEvent wake, CancellationToken stop)
     {
         _settings = settings;
         _log = log;
@@ -69,13 +71,12 @@ public sealed partial class HotLoop : IPayloadSink
         _table = table;
         _meter = new Meter(settings.Limits, settings.Source);
         _stale = new StaleTimer(settings.Timeout, Frequency);
+        _setup = setup;
+        _wake = wake;
         _stop = stop;
-        _waitHandles = [_wake, stop.WaitHandle];
+        _waitHandles = [wake, stop.WaitHandle];
         _interval = Math.Max(settings.UpdateInterval * Frequency / 1000, ShortestInterval);
         _lastWaitingLog = Stopwatch.GetTimestamp();
-        _localSettings = localSettings;
-        _deviceSettings = new DeviceSettings(settings.DeviceInstance);
-        _setup = DeviceSetup.FromConfig(settings);
     }
 
     /// <summary>Reader thread: decode and merge one payload. Allocation-free for a good payload.</summary>
@@ -150,8 +151,11 @@ public sealed partial class HotLoop : IPayloadSink
         return 0;
     }
 
-    /// <summary>Publisher thread: publishes changes and applies the staleness rules until stopped. Returns the exit code.</summary>
-    public int Run()
+    /// <summary>
+    /// Publisher thread: publishes changes and applies the staleness rules until stopped. False when the meter must exit
+    /// (timeout_action = exit).
+    /// </summary>
+    public bool Run()
     {
         while (!_stop.IsCancellationRequested)
         {
@@ -159,8 +163,8 @@ public sealed partial class HotLoop : IPayloadSink
             if (_stop.IsCancellationRequested) break;
             long now = Stopwatch.GetTimestamp();
             _problems.Flush(now);
-            LoadSettingsIfAsked();
-            ApplySetupIfAsked();
+            _setup.LoadIfAsked();
+            ApplySetupIfChanged();
 
             bool stale;
             lock (_service.Gate) stale = _stale.IsStale(now);
@@ -168,7 +172,7 @@ public sealed partial class HotLoop : IPayloadSink
             if (!_meter.HasData || (!_registered && stale)) { LogWaiting(now); continue; }
             if (stale && _staleness == Staleness.Fresh && _registered)
             {
-                if (!GoStale()) return 1;
+                if (!GoStale()) return false;
                 continue;
             }
             if (!stale && _staleness != Staleness.Fresh)
@@ -180,13 +184,13 @@ public sealed partial class HotLoop : IPayloadSink
             if (!_registered)
             {
                 // Waiting for the settings, whose link logs for itself: the "waiting for data" deadline moves on, or Sleep would not sleep.
-                if (WaitsForSettings()) _lastWaitingLog = now;
+                if (_setup.WaitsForSettings(now)) _lastWaitingLog = now;
                 else Register();
             }
             else lock (_service.Gate) if (now - _lastSignal >= _interval) PublishLocked();
         }
         _problems.Flush(long.MaxValue);
-        return 0;
+        return true;
     }
 
     private void Publish()
@@ -211,7 +215,7 @@ public sealed partial class HotLoop : IPayloadSink
     {
         lock (_service.Gate)
         {
-            Identity.Fill(_table, _settings, _setup);
+            Identity.Fill(_table, _settings, _setup.Shown);
             _items.Update(_table, _meter.State, _staleness);
             _table.AcceptChanges();
             _dirty = false;
@@ -264,6 +268,7 @@ public sealed partial class HotLoop : IPayloadSink
         {
             if (_staleness == Staleness.Fresh && _stale.TicksLeft(now) is >= 0 and var left) due = Math.Min(due, now + left);
             if (!_meter.HasData || !_registered) due = Math.Min(due, _lastWaitingLog + (long)(WaitingLogInterval.TotalSeconds * Frequency));
+            if (!_registered) due = Math.Min(due, _setup.WaitEnds(now));
             long nextSignal = _lastSignal + _interval;
             if (_registered && _dirty && !_readerWaits) due = Math.Min(due, nextSignal);
             _publishInline = _registered && _staleness == Staleness.Fresh;
@@ -271,6 +276,40 @@ public sealed partial class HotLoop : IPayloadSink
         }
         WaitHandle.WaitAny(_waitHandles, Deadline.MillisecondsFrom(now, due));
         lock (_service.Gate) _publishInline = false;
+    }
+
+    /// <summary>Publisher thread: shows what the settings sync asks (a new role means a new registration), then saves it.</summary>
+    private void ApplySetupIfChanged()
+    {
+        if (_setup.TakeChange() is not { } change) return;
+        var (shown, wanted) = (change.Shown, change.Wanted);
+        if (wanted.Role != shown.Role) ChangeRole(wanted);
+        else if (change.Asked)
+        {
+            lock (_service.Gate)
+            {
+                Identity.Fill(_table, _settings, wanted);
+                _dirty = true;
+            }
+            if (_registered) Publish();
+            if (wanted.Instance != shown.Instance || wanted.CustomName != shown.CustomName)
+                _log.Info($"the meter is now {wanted.Describe()}");
+        }
+        _setup.Save(wanted);
+    }
+
+    /// <summary>
+    /// The service leaves the bus and registers anew as com.victronenergy.&lt;role&gt;.mqtt_&lt;role&gt;_&lt;device_instance&gt;
+    /// (a service is never renamed while on the bus).
+    /// </summary>
+    private void ChangeRole(DeviceSetup wanted)
+    {
+        bool wasRegistered = _registered;
+        if (wasRegistered) _service.UnregisterAsync().GetAwaiter().GetResult();
+        _registered = false;
+        _service.ServiceName = _settings.ServiceNameFor(wanted.Role);
+        _log.Info($"role changed to {RoleNames.Of(wanted.Role)}: the meter is now {_service.ServiceName}");
+        if (wasRegistered) Register();
     }
 
     private ReadOnlySpan<byte> Contiguous(ReadOnlySequence<byte> payload)

@@ -10,7 +10,7 @@ using MeterBridge.Setup;
 namespace MeterBridge.Cli;
 
 /// <summary><c>meterbridge run</c>: wires the MQTT edge, the hot loop and the D-Bus service together and runs until stopped.</summary>
-public static class RunCommand
+internal static class RunCommand
 {
     public static async Task<int> RunAsync(Settings settings, IReadOnlyList<string> warnings, CancellationToken stop)
     {
@@ -22,39 +22,43 @@ public static class RunCommand
             if (await BusNameCheck.IsTakenAsync(settings.DbusAddress, settings.ServiceName))
             {
                 log.Error($"the D-Bus name {settings.ServiceName} is already taken: is another meter running with device_instance {settings.DeviceInstance}?");
-                return 3;
+                return ExitCodes.NameTaken;
             }
         }
         catch (Exception error)
         {
             log.Error($"cannot reach D-Bus at {settings.DbusAddress ?? "the system bus"}: {error.Message}");
-            return 1;
+            return ExitCodes.RuntimeFailure;
         }
 
         string clientId = $"MeterBridge_{PortalId()}_{settings.DeviceInstance}";
-        var table = new ItemTable();
-        HotLoop? bridgeForWrites = null;
-        await using var service = new BusItemService(table, settings.ServiceName, settings.DbusAddress,
-            (ItemTable t, int row, in BusValue value) => bridgeForWrites?.Write(t, row, value) ?? SetValueResult.NotWritable,
-            settings.PropertiesChanged);
         using var shutdown = CancellationTokenSource.CreateLinkedTokenSource(stop);
+        var wake = new AutoResetEvent(false);
+        var paths = new DeviceSettings(settings.DeviceInstance);
 
-        var (localSettings, settingsPresent) = await ConnectLocalSettingsAsync(settings, log,
-            present => bridgeForWrites?.OnSettingsPresence(present), (path, value) => bridgeForWrites?.OnSettingChanged(path, value));
+        // The sync needs the client, so the client's first signals may come before the sync exists: they are dropped, and
+        // the question "is it there?" is asked only once the sync listens, so no appearance is missed.
+        SettingsSync? sync = null;
+        var localSettings = await ConnectLocalSettingsAsync(settings, paths, log, present => sync?.OnPresence(present), (path, value) => sync?.OnSettingChanged(path, value));
         using var _ = localSettings;
-        await DelayForTestsAsync();
-        var bridge = new HotLoop(settings, log, service, table, localSettings, shutdown.Token);
-        bridgeForWrites = bridge;
-        // A settings service that appeared after ListNames answered and before the line above was signalled to no
-        // bridge: look once more now that signals reach it (a second report of the same appearance changes nothing).
-        if (settingsPresent || await IsPresentAsync(localSettings, log)) bridge.OnSettingsPresence(true);
-        var mqtt = new MqttSubscriber(settings, clientId, log, bridge);
+        var wait = localSettings is null ? TimeSpan.Zero : TimeSpan.FromSeconds(settings.SettingsWait ?? (IsVenusOs() ? VenusSettingsWait : 0));
+        sync = new SettingsSync(paths, DeviceSetup.FromConfig(settings), settings.DeviceName, localSettings, wait, log, TimeProvider.System, () => wake.Set(), shutdown.Token);
+        if (await IsPresentAsync(localSettings, log)) sync.OnPresence(true);
+        else if (localSettings is not null)
+            log.Info(wait > TimeSpan.Zero
+                ? $"no {LocalSettings.ServiceName} on D-Bus yet: waiting up to {wait.TotalSeconds:0.###} s for it before registering from the config (settings_wait)"
+                : $"no {LocalSettings.ServiceName} on D-Bus (not a GX?): role, VRM instance and name come from the config; changes are kept in memory");
+
+        var table = new ItemTable();
+        await using var service = new BusItemService(table, settings.ServiceName, settings.DbusAddress, sync.Write, settings.PropertiesChanged);
+        var loop = new HotLoop(settings, log, service, table, sync, wake, shutdown.Token);
+        var mqtt = new MqttSubscriber(settings, clientId, log, loop);
         log.Info($"meterbridge {Identity.Version}: {RoleNames.Of(settings.DeviceType)} meter {settings.ServiceName} from {settings.BrokerAddress}:{settings.BrokerPort} topic {settings.Topic}");
 
-        var publisher = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var publisher = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
         var thread = new Thread(() =>
         {
-            try { publisher.SetResult(bridge.Run()); }
+            try { publisher.SetResult(loop.Run()); }
             catch (Exception error) { publisher.SetException(error); }
         }) { Name = "publisher", IsBackground = true };
         thread.Start();
@@ -63,23 +67,24 @@ public static class RunCommand
         int exitCode;
         try
         {
-            var first = await Task.WhenAny(publisher.Task, service.ConnectionLost);
-            if (first == service.ConnectionLost)
+            var busLost = localSettings is null ? service.ConnectionLost : Task.WhenAny(service.ConnectionLost, localSettings.ConnectionLost).Unwrap();
+            var first = await Task.WhenAny(publisher.Task, busLost);
+            if (first == busLost)
             {
-                log.Error($"lost the D-Bus connection ({service.ConnectionLost.Result.Message}): exiting so daemontools restarts the service");
-                exitCode = 1;
+                log.Error($"lost the D-Bus connection ({busLost.Result.Message}): exiting so daemontools restarts the service");
+                exitCode = ExitCodes.RuntimeFailure;
             }
-            else exitCode = await publisher.Task;
+            else exitCode = await publisher.Task ? ExitCodes.Ok : ExitCodes.RuntimeFailure;
         }
         catch (BusNameTakenException taken)
         {
             log.Error($"the D-Bus name {taken.Name} is already taken: is another meter running with device_instance {settings.DeviceInstance}?");
-            exitCode = 3;
+            exitCode = ExitCodes.NameTaken;
         }
         catch (Exception error)
         {
             log.Error($"stopped by an error: {error.Message}");
-            exitCode = 1;
+            exitCode = ExitCodes.RuntimeFailure;
         }
 
         shutdown.Cancel();
@@ -91,25 +96,31 @@ public static class RunCommand
     }
 
     /// <summary>
-    /// The settings service client, watching our settings, and whether the service is on the bus now. The client is
-    /// null (and a warning logged) when it cannot be set up: the meter then runs on its config alone.
+    /// How long a meter on Venus OS waits at start for the settings service before it registers from its config
+    /// (settings_wait = auto). On a GX the settings service is there before any third-party service, except when it
+    /// starts late or crashed: then the meter comes up under its config's role within a minute rather than never, and
+    /// follows the stored role once the service appears. Off a GX nothing is waited for.
     /// </summary>
-    private static async Task<(LocalSettings? Client, bool Present)> ConnectLocalSettingsAsync(Settings settings, Log log,
+    private const double VenusSettingsWait = 60;
+
+    /// <summary>Victron's services live in /opt/victronenergy on every Venus OS image.</summary>
+    private static bool IsVenusOs() => Directory.Exists("/opt/victronenergy");
+
+    /// <summary>
+    /// The settings service client, watching our settings. Null (and a warning logged) when it cannot be set up: the meter
+    /// then runs on its config alone.
+    /// </summary>
+    private static async Task<LocalSettings?> ConnectLocalSettingsAsync(Settings settings, DeviceSettings paths, Log log,
         Action<bool> presence, Action<string, BusValue> changed)
     {
-        LocalSettings? client = null;
         try
         {
-            client = await LocalSettings.ConnectAsync(settings.DbusAddress, new DeviceSettings(settings.DeviceInstance).Prefix, presence, changed);
-            if (await client.IsPresentAsync()) return (client, true);
-            log.Info($"no {LocalSettings.ServiceName} on D-Bus (not a GX?): role, VRM instance and name come from the config; changes are kept in memory");
-            return (client, false);
+            return await LocalSettings.ConnectAsync(settings.DbusAddress, paths.Prefix, presence, changed);
         }
         catch (Exception error)
         {
-            client?.Dispose();
             log.Warning($"cannot watch {LocalSettings.ServiceName} ({error.Message}): role, VRM instance and name come from the config; changes are kept in memory");
-            return (null, false);
+            return null;
         }
     }
 
@@ -127,15 +138,6 @@ public static class RunCommand
             return false;
         }
     }
-
-    /// <summary>
-    /// Test hook: MB_TEST_DELAY_BEFORE_WIRING_MS widens the moment between the settings service check and the wiring
-    /// of the bridge, so an end-to-end test can make the settings service appear exactly then. Unset: no delay.
-    /// </summary>
-    private static Task DelayForTestsAsync() =>
-        int.TryParse(Environment.GetEnvironmentVariable("MB_TEST_DELAY_BEFORE_WIRING_MS"), out int milliseconds) && milliseconds > 0
-            ? Task.Delay(milliseconds)
-            : Task.CompletedTask;
 
     /// <summary>The GX's portal id (VRM), else the host name: part of the MQTT client id.</summary>
     private static string PortalId()

@@ -96,6 +96,10 @@ public static class ConfigKeys
         new("update_interval", KeyHome.Mqtt, "MS", "At most one D-Bus update per this many milliseconds; messages in between are merged and go out together at its end (0 = one per message).",
             (s, t) => ValueText.TryInt(t, 0, MaxUpdateInterval, out int v) ? Ok(s with { UpdateInterval = v }) : Bad($"is not a number of milliseconds 0 to {MaxUpdateInterval}"),
             s => ValueText.Show(s.UpdateInterval)),
+        new("settings_wait", KeyHome.Mqtt, "SECONDS|auto", "Seconds a meter waits at start for the GX's settings service before it registers from the config; auto (default): 60 on Venus OS, 0 elsewhere.",
+            (s, t) => t.Trim().Equals("auto", StringComparison.OrdinalIgnoreCase) ? Ok(s with { SettingsWait = null })
+                : ValueText.TryDouble(t, out double v) && v is >= 0 and <= MaxSettingsWait ? Ok(s with { SettingsWait = v }) : Bad($"is not auto or a number of seconds 0 to {MaxSettingsWait}"),
+            s => s.SettingsWait is { } v ? ValueText.Show(v) : "auto"),
 
         // Sources (docs/sources.md): which device's messages, and which of its channels
         new("format", KeyHome.Mqtt, "FORMAT", "What the messages look like: dbus-mqtt-grid (the JSON of the Python driver), a preset (" + string.Join(", ", Presets.All.Keys) + ") or custom ([MAPPING] only).",
@@ -109,6 +113,7 @@ public static class ConfigKeys
     private const string NotBoolean = "is not a yes/no value (1/true/yes/on or 0/false/no/off)";
     private const int MaxMqttPayload = 268_435_455; // the largest MQTT packet
     private const int MaxUpdateInterval = 60_000;
+    private const int MaxSettingsWait = 3600;
 
     public static ConfigKey? Find(string name)
     {

@@ -45,6 +45,8 @@ public sealed record Settings
     public int MaxPayloadSize { get; init; } = 65536;
     /// <summary>Milliseconds between two D-Bus updates at the most: 100, as Victron's own meter driver (dbus-modbus-client).</summary>
     public int UpdateInterval { get; init; } = 100;
+    /// <summary>Seconds to wait at start for the GX's settings service; null: auto (60 on Venus OS, 0 elsewhere).</summary>
+    public double? SettingsWait { get; init; }
 
     // Sources (docs/sources.md)
     /// <summary>dbus-mqtt-grid (the seed format), a preset name or custom.</summary>

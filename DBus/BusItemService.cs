@@ -9,7 +9,7 @@ namespace MeterBridge.DBus;
 /// and every present row of the <see cref="ItemTable"/> as objects, and the ItemsChanged signal.
 /// <para>
 /// Threads: method calls arrive on the connection's thread while the owner publishes from its own.
-/// Whoever changes <see cref="Table"/> holds <see cref="Gate"/> (<c>using (service.Gate.EnterScope())</c>);
+/// Whoever changes <see cref="Table"/> holds <see cref="Gate"/> (<c>lock (service.Gate)</c>);
 /// <see cref="PublishChanges"/> takes it itself.
 /// </para>
 /// </summary>
@@ -27,19 +27,21 @@ public sealed partial class BusItemService : IAsyncDisposable
     /// <param name="table">The values; its present rows are the paths that exist.</param>
     /// <param name="serviceName">e.g. <c>com.victronenergy.grid.mqtt_grid_30</c>.</param>
     /// <param name="busAddress">A D-Bus address, or null for the system bus.</param>
-    /// <param name="writer">Decides SetValue on writable rows; <see cref="ItemWriters.Default"/> when null.</param>
+    /// <param name="writer">Decides SetValue on writable rows; when null, every row answers 1 (not writable).</param>
     /// <param name="propertiesChanged">Also send a PropertiesChanged on each changed leaf, for old consumers.</param>
     public BusItemService(ItemTable table, string serviceName, string? busAddress, ItemWriter? writer = null, bool propertiesChanged = false)
     {
         Table = table;
         _serviceName = serviceName;
         _busAddress = busAddress;
-        _writer = writer ?? ItemWriters.Default;
+        _writer = writer ?? NotWritable;
         _propertiesChanged = propertiesChanged;
         _tree = new BusObjectTree(table.Defs);
     }
 
     public ItemTable Table { get; }
+
+    private static int NotWritable(ItemTable table, int row, in BusValue requested) => SetValueResult.NotWritable;
 
     /// <summary>Held while the table is read or changed. Cheap when nobody else holds it.</summary>
     public Lock Gate { get; } = new();
@@ -121,16 +123,6 @@ public sealed partial class BusItemService : IAsyncDisposable
         {
             connection.Dispose();
         }
-    }
-
-    /// <summary>
-    /// Releases the name and requests it again on a new connection: clients drop the service and scan
-    /// it anew. For clients that ignore paths they did not see at their first scan.
-    /// </summary>
-    public async Task ReregisterAsync()
-    {
-        await UnregisterAsync().ConfigureAwait(false);
-        await RegisterAsync().ConfigureAwait(false);
     }
 
     /// <summary>

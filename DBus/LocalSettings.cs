@@ -11,14 +11,26 @@ namespace MeterBridge.DBus;
 /// The callbacks run on the connection's receive loop: keep them short (note the news, wake a thread).
 /// </para>
 /// </summary>
-public sealed class LocalSettings : IDisposable
+internal sealed class LocalSettings : ISettingsStore, IDisposable
 {
     public const string ServiceName = "com.victronenergy.settings";
     private const string SettingsInterface = "com.victronenergy.Settings";
 
     private readonly DBusConnection _connection;
+    private readonly TaskCompletionSource<Exception> _connectionLost = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private volatile bool _disposed;
 
-    private LocalSettings(DBusConnection connection) => _connection = connection;
+    private LocalSettings(DBusConnection connection)
+    {
+        _connection = connection;
+        _ = WatchAsync(connection);
+    }
+
+    /// <summary>
+    /// Completes with the reason when the connection drops without <see cref="Dispose"/>: the bus daemon went away. Before
+    /// the meter registers this is its only connection, and a meter that waits for its settings must notice.
+    /// </summary>
+    public Task<Exception> ConnectionLost => _connectionLost.Task;
 
     /// <param name="presence">True when the settings service appears, false when it goes.</param>
     /// <param name="changed">A setting under <paramref name="pathNamespace"/> has a new value.</param>
@@ -111,7 +123,17 @@ public sealed class LocalSettings : IDisposable
         return result;
     }
 
-    public void Dispose() => _connection.Dispose();
+    public void Dispose()
+    {
+        _disposed = true;
+        _connection.Dispose();
+    }
+
+    private async Task WatchAsync(DBusConnection connection)
+    {
+        Exception? reason = await connection.DisconnectedAsync().ConfigureAwait(false);
+        if (!_disposed) _connectionLost.TrySetResult(reason ?? new DBusConnectionClosedException("D-Bus connection closed"));
+    }
 
     private static string NewOwner(Message message)
     {

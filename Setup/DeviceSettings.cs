@@ -9,7 +9,7 @@ namespace MeterBridge.Setup;
 /// A meter's entries in the GX's settings service, under <c>/Settings/Devices/mqtt_&lt;device_instance&gt;</c>. Keyed by
 /// the configured device_instance, so they stay with the meter across role and VRM-instance changes.
 /// </summary>
-public sealed class DeviceSettings(int deviceInstance)
+internal sealed class DeviceSettings(int deviceInstance)
 {
     public string Prefix { get; } = $"/Settings/Devices/mqtt_{deviceInstance}";
     public string ClassAndVrmInstance => Prefix + "/ClassAndVrmInstance";

@@ -7,7 +7,7 @@ namespace MeterBridge.Setup;
 /// it when there is one; otherwise it starts from the config and lives in memory.
 /// </summary>
 /// <param name="Instance">The VRM instance: <c>/DeviceInstance</c>. Not the service name's id, which stays the configured device_instance.</param>
-public sealed record DeviceSetup(Role Role, int Instance, string CustomName, int Position)
+internal sealed record DeviceSetup(Role Role, int Instance, string CustomName, int Position)
 {
     public static DeviceSetup FromConfig(Settings settings) =>
         new(settings.DeviceType, settings.DeviceInstance, DefaultName(settings.DeviceName, settings.DeviceType), 0);
@@ -32,4 +32,8 @@ public sealed record DeviceSetup(Role Role, int Instance, string CustomName, int
         CustomName = CustomName == DefaultName(deviceName, Role) ? DefaultName(deviceName, role) : CustomName,
         Position = Position <= HighestPosition(role) ? Position : 0,
     };
+
+    /// <summary>For log lines: <c>acload:45, name 'Boiler', position 1</c>.</summary>
+    public string Describe() =>
+        $"{DeviceSettings.Format(Role, Instance)}, name '{CustomName}'" + (HasPosition(Role) ? $", position {Position}" : "");
 }

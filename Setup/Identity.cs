@@ -5,7 +5,7 @@ using MeterBridge.Items;
 namespace MeterBridge.Setup;
 
 /// <summary>The rows that say what the service is (velib's mandatory paths, role, VRM instance, name, position).</summary>
-public static class Identity
+internal static class Identity
 {
     public static string Version { get; } =
         typeof(Identity).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";

@@ -1,7 +1,7 @@
 namespace MeterBridge.Setup;
 
 /// <summary>Where the meter stands with the GX's settings service (<c>com.victronenergy.settings</c>).</summary>
-public enum SettingsLink
+internal enum SettingsLink
 {
     /// <summary>Not on the bus (or not yet seen): role, instance and name live in memory.</summary>
     Absent,

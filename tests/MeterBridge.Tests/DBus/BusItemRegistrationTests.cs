@@ -67,7 +67,7 @@ public sealed class BusItemRegistrationTests(DBusDaemon bus)
     }
 
     [Fact]
-    public async Task Reregister_drops_the_name_and_takes_it_again()
+    public async Task Unregistering_and_registering_again_drops_the_name_and_takes_it_again()
     {
         await using var service = new BusItemService(TestTables.Create(TestTables.FullPayload).Table, _name, bus.Address);
         await service.RegisterAsync();
@@ -75,7 +75,8 @@ public sealed class BusItemRegistrationTests(DBusDaemon bus)
             $"type='signal',interface='org.freedesktop.DBus',member='NameOwnerChanged',arg0='{_name}'");
         Thread.Sleep(500);
 
-        await service.ReregisterAsync();
+        await service.UnregisterAsync();
+        await service.RegisterAsync();
 
         Thread.Sleep(500);
         watch.Kill();

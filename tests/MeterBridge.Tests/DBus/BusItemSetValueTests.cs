@@ -1,6 +1,9 @@
 using Xunit;
+using MeterBridge.Config;
 using MeterBridge.DBus;
 using MeterBridge.Items;
+using MeterBridge.Logging;
+using MeterBridge.Setup;
 using MeterBridge.Tests.Infrastructure;
 
 namespace MeterBridge.Tests.DBus;
@@ -13,10 +16,18 @@ public sealed class BusItemSetValueTests(DBusDaemon bus)
 
     private async Task<BusItemService> StartAsync()
     {
-        var service = new BusItemService(TestTables.Create(TestTables.FullPayload).Table, _name, bus.Address);
+        var service = new BusItemService(TestTables.Create(TestTables.FullPayload).Table, _name, bus.Address, MetersWriter());
         await service.RegisterAsync();
         service.PublishChanges(); // the start values: a client's scan reads them with GetItems
         return service;
+    }
+
+    /// <summary>The meter's own SetValue rules (<see cref="SettingsSync.Write"/>), with no settings service behind them.</summary>
+    private static ItemWriter MetersWriter()
+    {
+        var sync = new SettingsSync(new DeviceSettings(40), new DeviceSetup(Role.Grid, 40, "MQTT Grid", 0), "MQTT Grid", store: null,
+            TimeSpan.Zero, new Log(LogLevel.Error, TextWriter.Null), TimeProvider.System, () => { }, CancellationToken.None);
+        return sync.Write;
     }
 
     private string Call(string path, string method, params string[] args) => Gdbus.Call(bus.Address, _name, path, method, args);
@@ -54,9 +65,10 @@ public sealed class BusItemSetValueTests(DBusDaemon bus)
     [Fact]
     public async Task A_custom_writer_decides_its_rows()
     {
+        ItemWriter meters = MetersWriter();
         ItemWriter writer = (table, row, in requested) =>
         {
-            if (row != MeterPaths.Role) return ItemWriters.Default(table, row, requested);
+            if (row != MeterPaths.Role) return meters(table, row, requested);
             if (requested.AsString is not ("grid" or "genset")) return SetValueResult.Rejected;
             table.Set(row, requested);
             return SetValueResult.Accepted;

@@ -13,7 +13,7 @@ public sealed class BridgeProcess : IDisposable
     private readonly Process _process;
     private readonly ConcurrentQueue<string> _lines = new();
 
-    private BridgeProcess(IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment)
+    private BridgeProcess(IEnumerable<string> args)
     {
         var info = new ProcessStartInfo(AotBinary.Path)
         {
@@ -22,7 +22,6 @@ public sealed class BridgeProcess : IDisposable
             UseShellExecute = false,
         };
         foreach (string arg in args) info.ArgumentList.Add(arg);
-        foreach (var (name, value) in environment ?? new Dictionary<string, string>()) info.Environment[name] = value;
         _process = Process.Start(info) ?? throw new InvalidOperationException("meterbridge did not start");
         _process.OutputDataReceived += (_, e) => { if (e.Data is not null) _lines.Enqueue(e.Data); };
         _process.ErrorDataReceived += (_, e) => { if (e.Data is not null) _lines.Enqueue("stderr: " + e.Data); };
@@ -30,10 +29,7 @@ public sealed class BridgeProcess : IDisposable
         _process.BeginErrorReadLine();
     }
 
-    public static BridgeProcess Start(params string[] args) => new(args, null);
-
-    /// <summary>With extra environment variables (a test hook such as MB_TEST_DELAY_BEFORE_WIRING_MS).</summary>
-    public static BridgeProcess Start(IReadOnlyDictionary<string, string> environment, params string[] args) => new(args, environment);
+    public static BridgeProcess Start(params string[] args) => new(args);
 
     public IReadOnlyList<string> Lines => [.. _lines];
 

@@ -31,14 +31,9 @@ public sealed partial class Rig : IDisposable
     /// The binary with the standard flags plus <paramref name="extra"/>; waits until it is subscribed unless told not to.
     /// <paramref name="brokerPort"/>: another broker than the rig's (a silent or scripted one).
     /// </summary>
-    public BridgeProcess StartBridge(string topic = Topic, bool waitConnected = true, int? brokerPort = null, params string[] extra) =>
-        StartBridge(new Dictionary<string, string>(), topic, waitConnected, brokerPort, extra);
-
-    /// <summary>As above, with extra environment variables for the binary.</summary>
-    public BridgeProcess StartBridge(IReadOnlyDictionary<string, string> environment, string topic = Topic, bool waitConnected = true,
-        int? brokerPort = null, params string[] extra)
+    public BridgeProcess StartBridge(string topic = Topic, bool waitConnected = true, int? brokerPort = null, params string[] extra)
     {
-        var bridge = BridgeProcess.Start(environment, ["--dbus-address", Bus.Address, "--broker-address", "127.0.0.1",
+        var bridge = BridgeProcess.Start(["--dbus-address", Bus.Address, "--broker-address", "127.0.0.1",
             "--broker-port", (brokerPort ?? Broker.Port).ToString(), "--topic", topic, "--device-instance", DeviceInstance.ToString(), .. extra]);
         _bridges.Add(bridge);
         if (waitConnected)

@@ -200,8 +200,8 @@ public sealed class SettingsTests
         var bridge = rig.StartBridge();
         rig.Publish("""{"grid":{"power":250.0}}""");
 
-        Assert.True(bridge.WaitForLine("cannot add /Settings/Devices/mqtt_40 to com.victronenergy.settings (", Rig.Deadline), bridge.Log);
-        Assert.Contains(bridge.Lines, line => line.Contains("settings are being written") && line.EndsWith("trying again every 10 s"));
+        Assert.True(bridge.WaitForLine("com.victronenergy.settings failed AddSettings for /Settings/Devices/mqtt_40 (", Rig.Deadline), bridge.Log);
+        Assert.Contains(bridge.Lines, line => line.Contains("settings are being written") && line.EndsWith("trying again in 10 s"));
         WaitForEarlierRun(rig, bridge, TimeSpan.FromSeconds(15));
     }
 
@@ -260,22 +260,37 @@ public sealed class SettingsTests
     }
 
     /// <summary>
-    /// The start-up race: the settings service appears after the bridge's ListNames answered "absent" and before the
-    /// bridge is wired to hear the signal. The test hook MB_TEST_DELAY_BEFORE_WIRING_MS holds the bridge in exactly
-    /// that moment for 3 s; the settings service appears within it (its start takes milliseconds).
+    /// A GX at boot: the settings service appears 3 s after the bridge, holding role acload. The meter waits for it
+    /// (settings_wait), so it never shows up as a grid meter, whose power ESS would act on.
     /// </summary>
     [Fact]
-    public void A_settings_service_that_appears_while_the_bridge_starts_is_adopted()
+    public void A_meter_waits_for_a_late_settings_service_and_never_shows_under_the_config_role()
     {
         using var rig = new Rig();
-        var bridge = rig.StartBridge(new Dictionary<string, string> { ["MB_TEST_DELAY_BEFORE_WIRING_MS"] = "3000" }, waitConnected: false);
-        Assert.True(bridge.WaitForLine("no com.victronenergy.settings on D-Bus", Rig.Deadline), bridge.Log);
+        using var names = Tool.Start("dbus-monitor", "--address", rig.Bus.Address,
+            "type='signal',interface='org.freedesktop.DBus',member='NameOwnerChanged'");
+        rig.Broker.Publish(Rig.Topic, """{"grid":{"power":250.0}}""", "-r");
+        var bridge = rig.StartBridge(extra: ["--settings-wait", "30"]);
+        Assert.True(bridge.WaitForLine("waiting up to 30 s for it before registering from the config", Rig.Deadline), bridge.Log);
+        Thread.Sleep(3000);
+        Assert.False(rig.OnBus(), "registered before the settings service appeared:\n" + bridge.Log);
         using var settings = new TestSettingsService(rig.Bus.Address, EarlierRun);
-        Assert.False(bridge.Lines.Any(line => line.Contains("INFO meterbridge ")), "the bridge was wired before the settings service appeared:\n" + bridge.Log);
-
-        Assert.True(bridge.WaitForLine("subscribed to", TimeSpan.FromSeconds(10)), bridge.Log);
-        rig.Publish("""{"grid":{"power":250.0}}""");
         WaitForEarlierRun(rig, bridge, Reregister);
+        names.Kill();
+        string seen = names.StandardOutput.ReadToEnd();
+        Assert.Contains("com.victronenergy.acload.mqtt_acload_40", seen);
+        Assert.DoesNotContain(rig.Service, seen);
+    }
+
+    /// <summary>Without a settings service on the bus the wait ends and the meter registers from its config.</summary>
+    [Fact]
+    public void A_meter_registers_from_its_config_when_no_settings_service_appears_in_time()
+    {
+        using var rig = new Rig();
+        var bridge = rig.StartBridge(extra: ["--settings-wait", "1"]);
+        rig.Publish("""{"grid":{"power":250.0}}""");
+        rig.WaitForValue("/Ac/Power", "(<250.0>,)", Rig.Deadline, bridge);
+        Assert.Contains(bridge.Lines, line => line.Contains("did not appear: the meter registers from the config"));
     }
 
     /// <summary>What an earlier run on this GX stored: this meter is an AC load with VRM instance 45, a name and a position.</summary>
