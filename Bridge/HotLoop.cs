@@ -53,7 +53,8 @@ internal sealed class HotLoop : IPayloadSink
     private bool _dirty;
     private bool _publishInline;  // the publisher thread sleeps with the meter registered and fresh: readers publish
     private bool _wakesForSignal; // ... and its sleep ends by the time the next signal may go
-    private bool _readerWaits;    // a reader sits out the interval and publishes at its end
+    private bool _readerWaits;    // a reader sits out (until _readerUntil) and then publishes or reads on
+    private long _readerUntil;
     private long _lastSignal;
 
     // Publisher thread.
@@ -120,29 +121,36 @@ internal sealed class HotLoop : IPayloadSink
             _wake.Set();
     }
 
-    /// <summary>Reader thread, when nothing more is waiting to be read: see <see cref="IPayloadSink.EndOfBatch"/>.</summary>
-    public long EndOfBatch(bool canWait)
+    /// <summary>
+    /// Reader thread, when nothing more is waiting to be read: see <see cref="IPayloadSink.EndOfBatch"/>. The reader sits
+    /// out until the next update may go, but never past <paramref name="readBy"/> (what the broker's queue can hold) nor
+    /// near the stale deadline: messages that wait in the kernel must not make a meter that receives them look silent.
+    /// </summary>
+    public long EndOfBatch(long readBy)
     {
         bool wake;
         lock (_service.Gate)
         {
-            bool flowing = _readerWaits; // it sat out an interval: more messages are likely within the next one
+            bool flowing = _readerWaits; // it sat out: more messages are likely within the next interval
             _readerWaits = false;
             if (!_dirty) return 0;
             if (!_publishInline) wake = true; // the publisher registers, recovers, or is awake and publishes itself
             else
             {
+                long now = Stopwatch.GetTimestamp();
                 long next = _lastSignal + _interval;
-                if (Stopwatch.GetTimestamp() >= next)
+                if (now >= next)
                 {
                     PublishLocked();
-                    if (!(canWait && flowing)) return 0;
+                    if (!flowing || readBy == 0) return 0;
                     next = _lastSignal + _interval; // sit out one more interval rather than wake for its first message
                 }
-                if (canWait)
+                long until = Math.Min(next, Math.Min(readBy, _stale.ReadBy()));
+                if (until > now)
                 {
                     _readerWaits = true;
-                    return next;
+                    _readerUntil = until;
+                    return until;
                 }
                 wake = !_wakesForSignal;
             }
@@ -167,7 +175,7 @@ internal sealed class HotLoop : IPayloadSink
             ApplySetupIfChanged();
 
             bool stale;
-            lock (_service.Gate) stale = _stale.IsStale(now);
+            lock (_service.Gate) stale = _stale.IsStale(now) && !_readerWaits; // a reader sitting out may hold messages
 
             if (!_meter.HasData || (!_registered && stale)) { LogWaiting(now); continue; }
             if (stale && _staleness == Staleness.Fresh && _registered)
@@ -266,7 +274,8 @@ internal sealed class HotLoop : IPayloadSink
         long due = _problems.NextSummaryDue();
         lock (_service.Gate)
         {
-            if (_staleness == Staleness.Fresh && _stale.TicksLeft(now) is >= 0 and var left) due = Math.Min(due, now + left);
+            if (_staleness == Staleness.Fresh && _stale.TicksLeft(now) is >= 0 and var left)
+                due = Math.Min(due, _readerWaits ? Math.Max(now + left, Math.Max(_readerUntil, now + Frequency / 1000)) : now + left);
             if (!_meter.HasData || !_registered) due = Math.Min(due, _lastWaitingLog + (long)(WaitingLogInterval.TotalSeconds * Frequency));
             if (!_registered) due = Math.Min(due, _setup.WaitEnds(now));
             long nextSignal = _lastSignal + _interval;

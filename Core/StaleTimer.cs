@@ -16,6 +16,13 @@ public sealed class StaleTimer(double timeoutSeconds, long frequency)
 
     public bool IsStale(long now) => _timeoutTicks > 0 && Started && now - _lastAccepted >= _timeoutTicks;
 
+    /// <summary>
+    /// The time by which messages that have arrived must have been read: a guard before the stale deadline (a quarter of
+    /// the timeout, at most 200 ms), or long.MaxValue when the meter cannot go stale.
+    /// </summary>
+    public long ReadBy() =>
+        _timeoutTicks > 0 && Started ? _lastAccepted + _timeoutTicks - Math.Min(_timeoutTicks / 4, frequency / 5) : long.MaxValue;
+
     /// <summary>Ticks until the meter goes stale, or -1 when it cannot (never started, or no timeout).</summary>
     public long TicksLeft(long now) => _timeoutTicks > 0 && Started ? Math.Max(0, _lastAccepted + _timeoutTicks - now) : -1;
 }

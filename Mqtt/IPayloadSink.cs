@@ -12,10 +12,11 @@ public interface IPayloadSink
     void OnOversized(long size);
 
     /// <summary>
-    /// Nothing more to read right now: publish what was merged when the update interval allows. Returns the
-    /// Stopwatch timestamp until which the reader should not read (the messages of the interval then wait in the
-    /// kernel, and the reader publishes at that time); 0: read on. A reader that cannot wait passes
-    /// <paramref name="canWait"/> false, and the publisher thread sends the update at the end of the interval.
+    /// Nothing more to read right now: publish what was merged when the update interval allows. Returns the Stopwatch
+    /// timestamp until which the reader should not read (the messages meanwhile wait in the kernel, and the reader comes
+    /// back here at that time), never later than <paramref name="readBy"/>; 0: read on. A reader that cannot wait passes 0,
+    /// and the publisher thread sends the update at the end of the interval.
     /// </summary>
-    long EndOfBatch(bool canWait);
+    /// <param name="readBy">The latest time the reader may sit out until (<see cref="SitOutLimit"/>); 0: it cannot wait.</param>
+    long EndOfBatch(long readBy);
 }

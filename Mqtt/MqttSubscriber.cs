@@ -44,7 +44,7 @@ public sealed class MqttSubscriber(Settings settings, string clientId, Log log, 
         client.ApplicationMessageReceivedAsync += args =>
         {
             sink.OnPayload(args.ApplicationMessage.Topic, args.ApplicationMessage.Payload);
-            sink.EndOfBatch(canWait: false); // MQTTnet reads on: the publisher thread sends what must wait
+            sink.EndOfBatch(readBy: 0); // MQTTnet reads on: the publisher thread sends what must wait
             return Task.CompletedTask;
         };
 

@@ -30,6 +30,7 @@ internal sealed partial class ReaderAdapter
     private void Read(IPayloadSink sink, BlockingSocketConnector socket, PacketReader packets)
     {
         var handOver = _handOver!.Writer;
+        var limit = new SitOutLimit(Stopwatch.Frequency);
         try
         {
             while (!_readerStopped)
@@ -38,10 +39,12 @@ internal sealed partial class ReaderAdapter
                 {
                     case PacketReader.Kind.Publish:
                         Heard();
+                        limit.Counted();
                         sink.OnPayload(topic, payload);
                         break;
                     case PacketReader.Kind.Skipped:
                         Heard();
+                        limit.Counted();
                         sink.OnOversized(skipped);
                         break;
                     case PacketReader.Kind.Packet:
@@ -52,8 +55,18 @@ internal sealed partial class ReaderAdapter
                         handOver.TryWrite(null); // closed: MQTTnet reads "no packet" as the connection lost
                         return;
                 }
-                while (!_readerStopped && !packets.HasPacket && !socket.HasUnreadData && sink.EndOfBatch(canWait: true) is var until and not 0)
+                while (!_readerStopped && !packets.HasPacket && !socket.HasUnreadData)
+                {
+                    long now = Stopwatch.GetTimestamp();
+                    long until = sink.EndOfBatch(readBy: limit.Until(now));
+                    if (until == 0)
+                    {
+                        limit.Quiet();
+                        break;
+                    }
+                    limit.SittingOut(now);
                     SitOut(until);
+                }
             }
         }
         catch (Exception error)
@@ -62,7 +75,7 @@ internal sealed partial class ReaderAdapter
         }
         finally
         {
-            sink.EndOfBatch(canWait: false); // an update still due goes out from the publisher thread
+            sink.EndOfBatch(readBy: 0); // an update still due goes out from the publisher thread
         }
     }
 
