@@ -213,6 +213,7 @@ public sealed partial class HotLoop : IPayloadSink
         {
             Identity.Fill(_table, _settings, _setup);
             _items.Update(_table, _meter.State, _staleness);
+            _table.DropWithdrawn(); // readers scan the new registration: paths without a value need not be in it
             _table.AcceptChanges();
             _dirty = false;
         }
