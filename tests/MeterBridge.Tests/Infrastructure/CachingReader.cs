@@ -39,7 +39,7 @@ public sealed class CachingReader : IDisposable
     private readonly Dictionary<string, string> _serviceOf = [];                     // unique name → service name
     private readonly Dictionary<string, Dictionary<string, Item>> _cache = [];        // service name → path → item
     private readonly Dictionary<string, (int Token, List<ItemsChanged> Held)> _scans = [];
-    private readonly Dictionary<int, Answer> _checks = [];
+    private readonly Dictionary<int, List<string>?> _checks = [];  // token → differences at the answer's place (null: retry)
     private int _nextToken;
 
     private CachingReader(DBusConnection connection) => _connection = connection;
@@ -118,12 +118,11 @@ public sealed class CachingReader : IDisposable
                 return ["GetItems did not answer in time"];
             var problems = new List<string>();
             bool retry = false;
-            foreach (var (service, token) in tokens)
+            foreach (var (_, token) in tokens)
             {
-                var answer = _checks[token];
+                if (_checks[token] is { } differences) problems.AddRange(differences);
+                else retry = true; // a scan of that service was pending at the answer
                 _checks.Remove(token);
-                if (answer.Items is null && answer.Error is null) { retry = true; continue; } // a scan was pending at the answer
-                problems.AddRange(Compare(service, answer));
             }
             if (!retry) return problems;
         }
@@ -179,8 +178,9 @@ public sealed class CachingReader : IDisposable
                 foreach (var held in pending.Held) Apply(answer.Items, held);
                 break;
             case Answer check:
-                // Compared now, at the place of the answer in the stream; not comparable while a scan of it is pending.
-                _checks[check.Token] = _scans.ContainsKey(check.Name) ? check with { Items = null, Error = null } : check;
+                // Compared now, at the answer's place in the stream (later signals are not applied yet); not comparable
+                // while a scan of the service is pending.
+                _checks[check.Token] = _scans.ContainsKey(check.Name) ? null : [.. Compare(check.Name, check)];
                 break;
         }
     }
