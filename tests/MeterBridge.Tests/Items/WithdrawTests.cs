@@ -141,9 +141,15 @@ public class WithdrawTests
                 table.AcceptChanges();
             }
         }
-        Run(1000);
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        Run(10_000);
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        for (int i = 0; i < 50; i++) Run(100); // past tiering's call counts
+        // Steady state: the fewest bytes of three rounds (a round may catch the runtime's own tier-up work, ~88 B).
+        long fewest = long.MaxValue;
+        for (int round = 0; round < 3; round++)
+        {
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            Run(10_000);
+            fewest = Math.Min(fewest, GC.GetAllocatedBytesForCurrentThread() - before);
+        }
+        Assert.Equal(0, fewest);
     }
 }
