@@ -225,6 +225,7 @@ internal sealed class HotLoop : IPayloadSink
         {
             Identity.Fill(_table, _settings, _setup.Shown);
             _items.Update(_table, _meter.State, _staleness);
+            _table.DropWithdrawn(); // readers scan the new registration: paths without a value need not be in it
             _table.AcceptChanges();
             _dirty = false;
         }

@@ -28,9 +28,10 @@ internal static class Identity
         table.Set(MeterPaths.AllowedRoles, BusValue.Of(RoleNames.Allowed));
         table.Set(MeterPaths.Role, BusValue.Of(RoleNames.Of(role)));
 
-        if (role == Role.Grid) table.Remove(MeterPaths.IsGenericEnergyMeter);
+        // Rows of some roles only. A new role means a new registration, which drops the withdrawn ones (ItemTable.DropWithdrawn).
+        if (role == Role.Grid) table.Withdraw(MeterPaths.IsGenericEnergyMeter);
         else table.Set(MeterPaths.IsGenericEnergyMeter, BusValue.Of(1));
         if (DeviceSetup.HasPosition(role)) table.Set(MeterPaths.Position, BusValue.Of(setup.Position));
-        else table.Remove(MeterPaths.Position);
+        else table.Withdraw(MeterPaths.Position);
     }
 }
