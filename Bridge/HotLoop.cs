@@ -67,7 +67,7 @@ public sealed partial class HotLoop : IPayloadSink
         _problems = new RepeatFilter(log, TimeSpan.FromSeconds(60));
         _service = service;
         _table = table;
-        _meter = new Meter(settings.Limits, settings.Source);
+        _meter = new Meter(settings.Limits, Sources.MappedDecoder.For(settings.Source));
         _stale = new StaleTimer(settings.Timeout, Frequency);
         _stop = stop;
         _waitHandles = [_wake, stop.WaitHandle];
