@@ -51,7 +51,7 @@ public static class DecodeCommand
             }
             output.WriteLine(Encoding.UTF8.GetString(buffer.WrittenSpan));
         }
-        return 0;
+        return ExitCodes.Ok;
     }
 
     /// <summary>

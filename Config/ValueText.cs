@@ -4,7 +4,9 @@ using MeterBridge.Config.Ini;
 namespace MeterBridge.Config;
 
 /// <summary>Reads and writes the text of config values: numbers in the invariant culture, booleans as
-/// 1/true/yes/on and 0/false/no/off (as configparser's getboolean; note "0" is off, unlike the Python driver).</summary>
+/// 1/true/yes/on and 0/false/no/off (as configparser's getboolean; note "0" is off, unlike the Python driver).
+/// Below it, the other two things every message about a value needs: where it came from (<see cref="ValueOrigin"/>)
+/// and the password kept out (<see cref="PasswordText"/>).</summary>
 public static class ValueText
 {
     public static bool TryBool(string text, out bool value)
