@@ -70,7 +70,7 @@ internal sealed class HotLoop : IPayloadSink
         _problems = new RepeatFilter(log, TimeSpan.FromSeconds(60));
         _service = service;
         _table = table;
-        _meter = new Meter(settings.Limits, settings.Source);
+        _meter = new Meter(settings.Limits, Sources.MappedDecoder.For(settings.Source));
         _stale = new StaleTimer(settings.Timeout, Frequency);
         _setup = setup;
         _wake = wake;

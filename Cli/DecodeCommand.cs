@@ -5,6 +5,7 @@ using System.Text.Json;
 using MeterBridge.Config;
 using MeterBridge.Items;
 using MeterBridge.Core;
+using MeterBridge.Sources;
 
 namespace MeterBridge.Cli;
 
@@ -22,7 +23,7 @@ public static class DecodeCommand
 
     public static int Run(Settings settings, Stream input, TextWriter output)
     {
-        var meter = new Meter(settings.Limits, settings.Source);
+        var meter = new Meter(settings.Limits, MappedDecoder.For(settings.Source));
         var items = new MeterItems();
         var table = new ItemTable();
         var buffer = new ArrayBufferWriter<byte>();
@@ -50,7 +51,7 @@ public static class DecodeCommand
             }
             output.WriteLine(Encoding.UTF8.GetString(buffer.WrittenSpan));
         }
-        return 0;
+        return ExitCodes.Ok;
     }
 
     /// <summary>

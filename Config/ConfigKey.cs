@@ -22,3 +22,20 @@ public sealed record ConfigKey(
     /// <summary>The password: its value is never shown, in <c>check</c> or in any message.</summary>
     public bool IsSecret => Name == ConfigKeys.Password;
 }
+
+/// <summary>Where a config.ini key is read, as the Python driver reads it.</summary>
+public enum KeyHome : byte
+{
+    /// <summary>Read from <c>config["DEFAULT"]</c>: only the [DEFAULT] section counts.</summary>
+    Default,
+    /// <summary>Read from <c>config["MQTT"]</c>: [MQTT], or [DEFAULT] seen through it.</summary>
+    Mqtt,
+}
+
+/// <summary>What applying one value gave: new settings, or the problem.</summary>
+public readonly record struct KeyResult(Settings? Settings, string? Problem)
+{
+    public static KeyResult Ok(Settings settings) => new(settings, null);
+
+    public static KeyResult Bad(string problem) => new(null, problem);
+}

@@ -58,7 +58,7 @@ public static class ConfigKeys
         new("username", KeyHome.Mqtt, "USER", "User name for the broker; empty = anonymous.",
             (s, t) => Ok(s with { Username = NullIfEmpty(t) }),
             s => s.Username ?? ""),
-        new(Password, KeyHome.Mqtt, "PASSWORD", "Password for the broker (see also --password-file and MQTT_PASSWORD).",
+        new(Password, KeyHome.Mqtt, "PASSWORD", $"Password for the broker (see also --password-file and {SettingsLoader.PasswordVariable}).",
             (s, t) => Ok(s with { Password = NullIfEmpty(t) }),
             s => s.Password is null ? "" : PasswordText.Mask),
         new("topic", KeyHome.Mqtt, "TOPIC", "Topic (filter) the JSON readings are published on.",

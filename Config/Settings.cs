@@ -10,6 +10,9 @@ namespace MeterBridge.Config;
 /// </summary>
 public sealed record Settings
 {
+    /// <summary>The meter's defaults are said once, in <see cref="MeterLimits"/>.</summary>
+    private static readonly MeterLimits MeterDefaults = new();
+
     // [DEFAULT] of dbus-mqtt-grid
     public LogLevel Logging { get; init; } = LogLevel.Info;
     public string DeviceName { get; init; } = "MQTT Grid";
@@ -17,9 +20,9 @@ public sealed record Settings
     public int DeviceInstance { get; init; } = 100;
     /// <summary>Seconds without an accepted message before the meter is stale; 0 = never.</summary>
     public double Timeout { get; init; } = 60;
-    public double Voltage { get; init; } = 230;
-    public double Frequency { get; init; } = 50;
-    public double PowerThresholdPerPhase { get; init; } = 23000;
+    public double Voltage { get; init; } = MeterDefaults.Voltage;
+    public double Frequency { get; init; } = MeterDefaults.Frequency;
+    public double PowerThresholdPerPhase { get; init; } = MeterDefaults.PowerThresholdPerPhase;
 
     // [MQTT] of dbus-mqtt-grid
     public string BrokerAddress { get; init; } = "127.0.0.1";
@@ -42,7 +45,7 @@ public sealed record Settings
     /// <summary>null: the system bus.</summary>
     public string? DbusAddress { get; init; }
     public bool PropertiesChanged { get; init; }
-    public int MaxPayloadSize { get; init; } = 65536;
+    public int MaxPayloadSize { get; init; } = MeterDefaults.MaxPayloadSize;
     /// <summary>Milliseconds between two D-Bus updates at the most: 100, as Victron's own meter driver (dbus-modbus-client).</summary>
     public int UpdateInterval { get; init; } = 100;
     /// <summary>Seconds to wait at start for the GX's settings service; null: auto (60 on Venus OS, 0 elsewhere).</summary>

@@ -1,3 +1,5 @@
+using MeterBridge.Config.Ini;
+
 namespace MeterBridge.Config;
 
 /// <summary>
@@ -26,7 +28,7 @@ public static class SettingsLoader
 
         if (file is not null)
         {
-            problems.AddRange(file.Errors);
+            problems.AddRange(file.Errors.Select(error => ValueText.Message(file.FileName, error)));
             settings = ApplyFile(file, input, settings, origins, problems);
             warnings.AddRange(UnusedKeys.Find(file));
         }
@@ -146,4 +148,32 @@ public static class SettingsLoader
         }
         return settings;
     }
+}
+
+/// <summary>Everything the settings come from besides the config file's content: the flags (as typed, keyed by
+/// config key name), the file flags, the environment and where the binary lives.</summary>
+public sealed record SettingsInput
+{
+    /// <summary>Flag values by config key name (<c>timeout</c> for <c>--timeout</c>), still text: they are checked
+    /// by the same code as file values.</summary>
+    public IReadOnlyDictionary<string, string> Flags { get; init; } = new Dictionary<string, string>();
+    /// <summary><c>--config FILE</c>; null: <c>config.ini</c> in <see cref="BinaryDirectory"/> when it exists.</summary>
+    public string? ConfigPath { get; init; }
+    /// <summary><c>--password-file FILE</c>: the password is its first line.</summary>
+    public string? PasswordFile { get; init; }
+    /// <summary>The value of the environment variable <c>MQTT_PASSWORD</c>, if set.</summary>
+    public string? EnvironmentPassword { get; init; }
+    public string? BinaryDirectory { get; init; }
+}
+
+/// <summary>What loading the settings gave: the settings, every problem (each one line; any problem means exit 2),
+/// warnings, where each value came from, and the config file that was read (null if none).</summary>
+public sealed record SettingsLoad(
+    Settings Settings,
+    IReadOnlyList<string> Problems,
+    IReadOnlyList<string> Warnings,
+    IReadOnlyDictionary<string, ValueOrigin> Origins,
+    string? ConfigFile)
+{
+    public bool Ok => Problems.Count == 0;
 }

@@ -8,3 +8,18 @@ public enum TimeoutAction : byte
     Invalidate,
     Exit,
 }
+
+/// <summary>The <c>timeout_action</c> key's words.</summary>
+public static class TimeoutActionText
+{
+    private static readonly string[] Names = ["remove", "zero", "invalidate", "exit"];
+
+    public static string Of(TimeoutAction action) => Names[(int)action];
+
+    public static bool TryParse(string text, out TimeoutAction action)
+    {
+        int index = Array.IndexOf(Names, text.Trim().ToLowerInvariant());
+        action = index < 0 ? TimeoutAction.Remove : (TimeoutAction)index;
+        return index >= 0;
+    }
+}

@@ -1,3 +1,5 @@
+using MeterBridge.Config.Ini;
+
 namespace MeterBridge.Config;
 
 /// <summary>Keys and sections of a config file that nothing reads: warnings, not errors, so a file with an extra

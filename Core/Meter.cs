@@ -1,5 +1,3 @@
-using MeterBridge.Sources;
-
 namespace MeterBridge.Core;
 
 /// <summary>
@@ -8,7 +6,7 @@ namespace MeterBridge.Core;
 /// </summary>
 public sealed class Meter
 {
-    private readonly MappedDecoder? _mapped;
+    private readonly IPayloadDecoder _decoder;
     private Reading _reading = Reading.Empty();
 
     public MeterState State { get; }
@@ -16,11 +14,11 @@ public sealed class Meter
     /// <summary>Whether any message was ever accepted: before that the meter is not shown at all.</summary>
     public bool HasData { get; private set; }
 
-    /// <param name="source">The mapped source; null reads the seed format (docs/payloads.md).</param>
-    public Meter(MeterLimits limits, MappedSource? source = null)
+    /// <param name="decoder">How a message is read; null reads the seed format (docs/payloads.md).</param>
+    public Meter(MeterLimits limits, IPayloadDecoder? decoder = null)
     {
         State = new MeterState(limits);
-        if (source is not null) _mapped = new MappedDecoder(source);
+        _decoder = decoder ?? PayloadDecoder.Instance;
     }
 
     /// <summary>A payload of the seed format, whose topic does not matter.</summary>
@@ -31,9 +29,9 @@ public sealed class Meter
         // Checked before any parsing: a huge payload costs nothing but this comparison.
         if (payload.Length > State.Limits.MaxPayloadSize) return new(RejectReason.TooLarge, Value: payload.Length);
         payload = Trimmed(payload);
-        var verdict = _mapped is null ? PayloadDecoder.Decode(payload, ref _reading) : _mapped.Decode(topic, payload, ref _reading);
+        var verdict = _decoder.Decode(topic, payload, ref _reading);
         if (verdict.IsAccepted) verdict = MeterRules.Check(_reading, State.Limits);
-        if (!verdict.IsAccepted) return verdict with { Mapped = _mapped is not null };
+        if (!verdict.IsAccepted) return verdict with { Mapped = _decoder.Mapped };
         State.Merge(_reading);
         HasData = true;
         return verdict;

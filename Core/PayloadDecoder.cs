@@ -7,12 +7,19 @@ namespace MeterBridge.Core;
 /// Reads one MQTT payload into a <see cref="Reading"/> with <see cref="Utf8JsonReader"/>:
 /// no reflection, no allocation for a well-formed payload. It checks the shape and the types
 /// (docs/payloads.md "Shape" and "Numbers"); the plausibility rules are <see cref="MeterRules"/>.
+/// The topic does not matter. Holds no state: one instance serves every meter.
 /// </summary>
-public static class PayloadDecoder
+public sealed class PayloadDecoder : IPayloadDecoder
 {
+    public static readonly PayloadDecoder Instance = new();
+
     private static readonly JsonReaderOptions Options = new() { MaxDepth = 64 };
 
-    public static Verdict Decode(ReadOnlySpan<byte> payload, ref Reading reading)
+    private PayloadDecoder() { }
+
+    public bool Mapped => false;
+
+    public Verdict Decode(string topic, ReadOnlySpan<byte> payload, ref Reading reading)
     {
         reading = Reading.Empty();
         // The reader does not check the bytes of strings it skips; JSON is UTF-8 throughout (vectorised, cheap).
@@ -116,8 +123,8 @@ public static class PayloadDecoder
             key = key.Length <= buffer.Length ? buffer[..reader.CopyString(buffer)] : default;
 
         quantity = default;
-        if (KeyNames.TryMatch(key, allowPhaseSuffix: !inPhase, out quantity, out location)) return KeyKind.Quantity;
-        if (!inPhase && KeyNames.TryMatchPhase(key, out location)) return KeyKind.Phase;
+        if (QuantityKeys.TryMatch(key, allowPhaseSuffix: !inPhase, out quantity, out location)) return KeyKind.Quantity;
+        if (!inPhase && QuantityKeys.TryMatchPhase(key, out location)) return KeyKind.Phase;
         return KeyKind.Unknown;
     }
 

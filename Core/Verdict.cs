@@ -15,9 +15,7 @@ public readonly record struct Verdict(RejectReason Reason, Location Location = L
     public bool IsAccepted => Reason == RejectReason.None;
 
     /// <summary>The payload key in the form a user writes it, e.g. <c>grid.L1.power</c>, or the [MAPPING] key.</summary>
-    public string Key => Mapped ? Sources.QuantityKeys.Of(Location, Quantity) : Location == Location.Total
-        ? "grid." + KeyNames.Of(Quantity)
-        : "grid." + Location + "." + KeyNames.Of(Quantity);
+    public string Key => Mapped ? QuantityKeys.MappingKey(Location, Quantity) : QuantityKeys.SeedPath(Location, Quantity);
 
     public string Describe(MeterLimits limits) => Reason switch
     {
@@ -27,7 +25,7 @@ public readonly record struct Verdict(RejectReason Reason, Location Location = L
         RejectReason.NoGridObject => "no \"grid\" object",
         RejectReason.PhaseNotAnObject => $"grid.{Location} is neither an object nor null",
         RejectReason.NotANumber => $"{Key} is not a number",
-        RejectReason.NoQuantity => "no known quantity (power, voltage, current, frequency, power_factor, energy_forward, energy_reverse)",
+        RejectReason.NoQuantity => $"no known quantity ({QuantityKeys.List()})",
         RejectReason.PowerOutOfRange => $"{Key} = {Format(Value)} W is outside ±{Format(Location == Location.Total ? limits.PowerThresholdTotal : limits.PowerThresholdPerPhase)} W",
         RejectReason.Negative => $"{Key} = {Format(Value)} is negative",
         RejectReason.PowerFactorOutOfRange => $"{Key} = {Format(Value)} is outside -1…1",

@@ -8,12 +8,15 @@ namespace MeterBridge.Sources;
 /// topic filter matches, their values (one pass over the JSON for all pointers), times their factors; of several rules
 /// for one quantity the first in written order wins; one bad value rejects the message. Allocation-free.
 /// </summary>
-public sealed class MappedDecoder
+public sealed class MappedDecoder : IPayloadDecoder
 {
     private readonly MappingRule[] _rules;
     private readonly string[] _filters;
     private readonly ulong[] _rulesOfFilter;
     private readonly ulong _pointed; // rules with a pointer; the others read the bare payload
+
+    /// <summary>The decoder for the settings' source: the seed format's when there is none (<c>format = dbus-mqtt-grid</c>).</summary>
+    public static IPayloadDecoder For(MappedSource? source) => source is null ? PayloadDecoder.Instance : new MappedDecoder(source);
 
     public MappedDecoder(MappedSource source)
     {
@@ -27,12 +30,14 @@ public sealed class MappedDecoder
         }
     }
 
+    public bool Mapped => true;
+
     public Verdict Decode(string topic, ReadOnlySpan<byte> payload, ref Reading reading)
     {
         reading = Reading.Empty();
         ulong matched = 0;
         for (int f = 0; f < _filters.Length; f++)
-            if (TopicMatch.Matches(_filters[f], topic)) matched |= _rulesOfFilter[f];
+            if (TopicFilter.Matches(_filters[f], topic)) matched |= _rulesOfFilter[f];
         if (matched == 0) return new(RejectReason.NoMappedValue);
 
         Span<double> values = stackalloc double[MappedSource.MaxRules];

@@ -1,27 +1,54 @@
-using MeterBridge.Config;
 using MeterBridge.Core;
 
 namespace MeterBridge.Sources;
 
+/// <summary>One key of the <c>[MAPPING]</c> section: the quantity key, its value (continuation lines joined with '\n'),
+/// where it was written for <c>check</c> (<c>config.ini:12</c>) and its line, to list problems in file order.</summary>
+public sealed record MappingEntry(string Key, string Value, string Source, int Line = 0);
+
+/// <summary>
+/// A problem with a source, as data: the caller knows where each value was written and words it (file:line, flag or
+/// default). <paramref name="Entry"/> is the [MAPPING] entry it is about; when null, the setting <paramref name="Key"/>
+/// (<c>format</c> or <c>topic</c>) is. <paramref name="Phrase"/> follows the quoted <paramref name="Value"/>.
+/// </summary>
+public sealed record SourceProblem(string Key, string Value, string Phrase, MappingEntry? Entry = null);
+
+/// <summary>
+/// A compiled source: the rules in precedence order, the distinct topic filters to subscribe to, and per quantity key
+/// the rule texts and where they came from (a preset or a config line), for <c>check</c>.
+/// </summary>
+public sealed record MappedSource(
+    string Format,
+    IReadOnlyList<MappingRule> Rules,
+    IReadOnlyList<string> TopicFilters,
+    IReadOnlyList<(string Key, IReadOnlyList<string> Rules, string Origin)> Shown)
+{
+    /// <summary>The decoder keeps a bit per rule.</summary>
+    public const int MaxRules = 64;
+}
+
 /// <summary>
 /// Turns <c>format</c>, <c>topic</c>, <c>channel</c> and the <c>[MAPPING]</c> section into a <see cref="MappedSource"/>, once at
 /// start: a preset's rules, each quantity key of <c>[MAPPING]</c> replacing that key's preset rules (an empty value removes
-/// them). Every problem is one line naming where it was written, the key and the value.
+/// them). Every problem names what it is about, the value and what is wrong, in the order they are to be listed.
 /// </summary>
 public static class SourceCompiler
 {
+    public const string FormatKey = "format";
+    public const string TopicKey = "topic";
+
     /// <summary>Null for the seed format (docs/payloads.md on <c>topic</c>); else the source, possibly with problems added.</summary>
     public static MappedSource? Compile(string format, string topic, int channel, IReadOnlyList<MappingEntry> mapping,
-        ValueOrigin formatOrigin, ValueOrigin topicOrigin, List<string> problems)
+        List<SourceProblem> problems)
     {
         if (format == Presets.SeedFormat)
         {
             foreach (MappingEntry entry in mapping)
-                problems.Add(entry.Origin.Message(entry.Value, $"is a [MAPPING] rule, but format = {Presets.SeedFormat} reads no mapping: set format = custom or a preset"));
+                problems.Add(new(entry.Key, entry.Value, $"is a [MAPPING] rule, but format = {Presets.SeedFormat} reads no mapping: set format = {Presets.Custom} or a preset", entry));
             return null;
         }
 
-        var found = new List<(int Line, string Problem)>(); // listed in file order at the end
+        var found = new List<(int Line, SourceProblem Problem)>(); // listed in file order at the end
         // Key -> (rule lines, origin), in order: the preset's, then [MAPPING]'s new keys.
         var keys = new List<(string Key, string Rules, string Origin, MappingEntry? Entry)>();
         if (Presets.All.TryGetValue(format, out var preset))
@@ -30,13 +57,13 @@ public static class SourceCompiler
 
         foreach (MappingEntry entry in mapping)
         {
-            if (!QuantityKeys.TryParse(entry.Key, out _, out _))
+            if (!QuantityKeys.TryParseMappingKey(entry.Key, out _, out _))
             {
-                found.Add((entry.Line, entry.Origin.Message(entry.Value, $"is not a rule for a known quantity: {entry.Key} is not one of power, voltage, current, frequency, power_factor, energy_forward, energy_reverse (each also with _L1, _L2, _L3)")));
+                found.Add((entry.Line, new(entry.Key, entry.Value, $"is not a rule for a known quantity: {entry.Key} is not one of {QuantityKeys.List()} (each also with _L1, _L2, _L3)", entry)));
                 continue;
             }
             int at = keys.FindIndex(k => k.Key == entry.Key);
-            var row = (entry.Key, entry.Value, entry.Origin.Source, (MappingEntry?)entry);
+            var row = (entry.Key, entry.Value, entry.Source, (MappingEntry?)entry);
             if (at >= 0) keys[at] = row;
             else keys.Add(row);
         }
@@ -45,7 +72,7 @@ public static class SourceCompiler
         var shown = new List<(string, IReadOnlyList<string>, string)>();
         foreach (var (key, rules, origin, entry) in keys)
         {
-            QuantityKeys.TryParse(key, out Location location, out Quantity quantity);
+            QuantityKeys.TryParseMappingKey(key, out Location location, out Quantity quantity);
             var texts = new List<string>();
             string[] lines = rules.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
             foreach (string line in lines)
@@ -54,21 +81,21 @@ public static class SourceCompiler
                 if (rule is null)
                 {
                     found.Add(entry is not null
-                        ? (entry.Line, entry.Origin.Message(rules, lines.Length > 1 ? $"in its line \"{line}\" {problem}" : problem!))
-                        : (0, topicOrigin.Message(topic, $"does not fit the preset's rule {QuantityKeys.Of(location, quantity)} = \"{line}\": it {problem}")));
+                        ? (entry.Line, new(entry.Key, rules, lines.Length > 1 ? $"in its line \"{line}\" {problem}" : problem!, entry))
+                        : (0, new(TopicKey, topic, $"does not fit the preset's rule {QuantityKeys.MappingKey(location, quantity)} = \"{line}\": it {problem}")));
                     continue;
                 }
                 compiled.Add(rule);
                 texts.Add(rule.Text);
             }
-            if (texts.Count > 0) shown.Add((QuantityKeys.Of(location, quantity), texts, origin));
+            if (texts.Count > 0) shown.Add((QuantityKeys.MappingKey(location, quantity), texts, origin));
         }
 
         problems.AddRange(found.OrderBy(f => f.Line).Select(f => f.Problem));
         if (compiled.Count == 0 && found.Count == 0)
-            problems.Add(formatOrigin.Message(format, "has no rules: write [MAPPING] rules such as power = TOPIC /POINTER, or use a preset"));
+            problems.Add(new(FormatKey, format, "has no rules: write [MAPPING] rules such as power = TOPIC /POINTER, or use a preset"));
         if (compiled.Count > MappedSource.MaxRules)
-            problems.Add(formatOrigin.Message(format, $"with [MAPPING] gives {compiled.Count} rules; at most {MappedSource.MaxRules} are supported"));
+            problems.Add(new(FormatKey, format, $"with [MAPPING] gives {compiled.Count} rules; at most {MappedSource.MaxRules} are supported"));
 
         var filters = compiled.Select(r => r.Topic).Distinct(StringComparer.Ordinal).ToList();
         return new MappedSource(format, compiled, filters, shown);

@@ -29,17 +29,13 @@ Console.WriteLine($"|---|---|---:|---:|");
 foreach (var (name, variants, source, topic) in payloads)
 {
     var reading = Reading.Empty();
-    if (source is null) Measure(name, "decode", variants, p => PayloadDecoder.Decode(p, ref reading));
-    else
-    {
-        var decoder = new MappedDecoder(source);
-        Measure(name, "decode", variants, p => decoder.Decode(topic, p, ref reading));
-    }
+    var decoder = MappedDecoder.For(source);
+    Measure(name, "decode", variants, p => decoder.Decode(topic, p, ref reading));
 
-    var meter = new Meter(new MeterLimits(), source);
+    var meter = new Meter(new MeterLimits(), decoder);
     Measure(name, "decode + check + merge", variants, p => meter.Apply(topic, p));
 
-    var meter2 = new Meter(new MeterLimits(), source);
+    var meter2 = new Meter(new MeterLimits(), MappedDecoder.For(source));
     var table = new ItemTable();
     var items = new MeterItems();
     Measure(name, "… + derive + diff", variants, p =>

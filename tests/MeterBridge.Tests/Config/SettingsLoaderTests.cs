@@ -1,6 +1,7 @@
 using Xunit;
 using System.Text.RegularExpressions;
 using MeterBridge.Config;
+using MeterBridge.Config.Ini;
 using MeterBridge.Logging;
 
 namespace MeterBridge.Tests.Config;

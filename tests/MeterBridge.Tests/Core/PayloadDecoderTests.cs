@@ -12,7 +12,7 @@ public class PayloadDecoderTests
     private static Verdict Decode(byte[] json, out Reading reading)
     {
         reading = default;
-        return PayloadDecoder.Decode(json, ref reading);
+        return PayloadDecoder.Instance.Decode("", json, ref reading);
     }
 
     [Fact]

@@ -162,7 +162,7 @@ public static class HostileCorpus
     {
         foreach (var quantity in Enum.GetValues<Quantity>())
         {
-            string key = KeyNames.Of(quantity);
+            string key = QuantityKeys.Of(quantity);
             yield return $"{{\"grid\":{{\"{key}\":{value}}}}}";
             yield return $"{{\"grid\":{{\"power\":1,\"{key}\":{value}}}}}";
             foreach (string phase in (string[])["L1", "L2", "L3"])

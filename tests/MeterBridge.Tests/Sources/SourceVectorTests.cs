@@ -2,6 +2,7 @@ using System.Text;
 using MeterBridge.Config;
 using MeterBridge.Items;
 using MeterBridge.Core;
+using MeterBridge.Sources;
 using MeterBridge.Tests.Infrastructure;
 using Xunit;
 
@@ -25,7 +26,7 @@ public class SourceVectorTests
         Assert.True(load.Ok, string.Join("\n", load.Problems));
         Assert.NotNull(load.Settings.Source);
 
-        var meter = new Meter(load.Settings.Limits, load.Settings.Source);
+        var meter = new Meter(load.Settings.Limits, MappedDecoder.For(load.Settings.Source));
         var table = new ItemTable();
         var items = new MeterItems();
         var failures = new List<string>();

@@ -1,8 +1,9 @@
 using System.Text;
 using MeterBridge.Config;
+using MeterBridge.Config.Ini;
 using Xunit;
 
-namespace MeterBridge.Tests.Config;
+namespace MeterBridge.Tests.Config.Ini;
 
 /// <summary>
 /// Tricky config files read by Python's own configparser (as dbus-mqtt-grid reads them: <c>config.read(path)</c>,
@@ -77,7 +78,7 @@ public sealed class ConfigparserComparisonTests : IDisposable
             return "refused at line " + LineOf(problem);
         IniFile ini = IniFile.Parse(text, path);
         if (ini.Errors.Count > 0)
-            return "refused at line " + LineOf(ini.Errors[0]);
+            return "refused at line " + ini.Errors[0].Line;
         var values = new List<string>();
         foreach (string section in new[] { IniFile.DefaultSectionName }.Concat(ini.Sections.Select(s => s.Name)))
         {

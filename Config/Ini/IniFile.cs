@@ -1,4 +1,4 @@
-namespace MeterBridge.Config;
+namespace MeterBridge.Config.Ini;
 
 /// <summary>
 /// An ini file read the way Python's <c>configparser.ConfigParser()</c> reads it, so a <c>config.ini</c> written for
@@ -16,7 +16,7 @@ public sealed class IniFile
     public const int MaxErrors = 50;
 
     private readonly List<IniSection> _sections = [];
-    private readonly List<string> _errors = [];
+    private readonly List<IniError> _errors = [];
 
     private IniFile(string fileName)
     {
@@ -29,8 +29,8 @@ public sealed class IniFile
     public IniSection Defaults { get; }
     /// <summary>The sections other than DEFAULT, in file order.</summary>
     public IReadOnlyList<IniSection> Sections => _sections;
-    /// <summary>Lines configparser would refuse, each <c>file:line: what is wrong</c>.</summary>
-    public IReadOnlyList<string> Errors => _errors;
+    /// <summary>Lines configparser would refuse, in file order, at most <see cref="MaxErrors"/> and one that says so.</summary>
+    public IReadOnlyList<IniError> Errors => _errors;
 
     public static IniFile Read(string path) => Parse(File.ReadAllText(path), path);
 
@@ -107,7 +107,7 @@ public sealed class IniFile
             if (value.StartsWith('[') && value.LastIndexOf(']') > 1)
                 StartSection(value[1..value.LastIndexOf(']')], number);
             else if (_section is null)
-                Error(number, $"{ValueText.Quote(value)} comes before the first [section] header");
+                Error(number, "comes before the first [section] header", value);
             else
                 StartKey(value, number);
         }
@@ -136,8 +136,8 @@ public sealed class IniFile
             if (key.Length == 0)
             {
                 Error(number, delimiter < 0
-                    ? $"{ValueText.Quote(value)} is not \"key = value\", a [section] header or a comment"
-                    : $"{ValueText.Quote(value)} has no key before '{value[delimiter]}'");
+                    ? "is not \"key = value\", a [section] header or a comment"
+                    : $"has no key before '{value[delimiter]}'", value);
                 return;
             }
             if (!_keysSeen.Add((_section!.Name, key)))
@@ -157,12 +157,23 @@ public sealed class IniFile
             _key = null;
         }
 
-        private void Error(int number, string what)
+        private void Error(int number, string phrase, string? line = null)
         {
             if (file._errors.Count < MaxErrors)
-                file._errors.Add($"{file.FileName}:{number}: {what}");
+                file._errors.Add(new IniError(number, phrase, line));
             else if (file._errors.Count == MaxErrors)
-                file._errors.Add($"{file.FileName}:{number}: more problems from here on are not listed (is this an ini file?)");
+                file._errors.Add(new IniError(number, "more problems from here on are not listed (is this an ini file?)"));
         }
     }
 }
+
+/// <summary>A key looked up in a section: its entry and its value after <c>%</c> interpolation,
+/// or the reason the interpolation failed (then <see cref="Value"/> is the raw text).</summary>
+public sealed record IniValue(IniEntry Entry, string Value, string? InterpolationError);
+
+/// <summary>
+/// A line configparser would refuse, as data: its number, what is wrong, and the line's text when the phrase is about it.
+/// The caller words it (<c>config.ini:7: "x" is not …</c>), since only it knows what a line must not show (a password).
+/// </summary>
+/// <param name="Text">The offending line, stripped; the phrase follows it. Null when the phrase stands alone.</param>
+public sealed record IniError(int Line, string Phrase, string? Text = null);

@@ -1,4 +1,4 @@
-namespace MeterBridge.Config;
+namespace MeterBridge.Config.Ini;
 
 /// <summary>One <c>[section]</c> of an ini file with its own keys in file order (not the ones seen through DEFAULT).</summary>
 public sealed class IniSection(string name, int line)
@@ -24,3 +24,7 @@ public sealed class IniSection(string name, int line)
         _byKey[entry.Key] = entry;
     }
 }
+
+/// <summary>One <c>key = value</c> of an ini file: the key lower-cased, the raw value (continuation lines joined
+/// with '\n', not yet interpolated) and the line the key was on, for messages.</summary>
+public sealed record IniEntry(string Section, string Key, string RawValue, int Line);

@@ -1,4 +1,4 @@
-namespace MeterBridge.Config;
+namespace MeterBridge.Config.Ini;
 
 /// <summary>
 /// configparser's default <c>BasicInterpolation</c>: <c>%%</c> is a literal <c>%</c> and <c>%(key)s</c> is another key

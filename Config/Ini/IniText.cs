@@ -1,4 +1,4 @@
-namespace MeterBridge.Config;
+namespace MeterBridge.Config.Ini;
 
 /// <summary>
 /// Text as Python's configparser sees it when it reads a file: lines end only at <c>\n</c>, <c>\r</c> or
