@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using MQTTnet.Protocol;
 using MQTTnet;
-using MeterBridge.Bridge;
 using MeterBridge.Config;
 using MeterBridge.Logging;
 

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Runtime.ExceptionServices;
 using System.Threading.Channels;
 using MQTTnet.Packets;
-using MeterBridge.Bridge;
 using MeterBridge.Core;
 
 namespace MeterBridge.Mqtt;
