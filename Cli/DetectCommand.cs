@@ -99,7 +99,7 @@ public static class DetectCommand
 
     private static string Phases(int phases) => phases == 1 ? "1 phase" : $"{phases} phases";
 
-    /// <summary>The total power, each phase's power, the energies: <c>3039.5 W (L1 2407.9 W, …), energy forward 20.27 kWh, reverse 1.22 kWh</c>.</summary>
+    /// <summary>The total power, each phase's power, the energies: <c>3039.5 W (L1 2407.9 W, …), energy forward 20.27 kWh, energy reverse 1.22 kWh</c>; an energy the meter lacks is left out.</summary>
     private static string Shown(MeterReadout readout)
     {
         var text = new StringBuilder(Text(readout, Location.Total, Quantity.Power));
@@ -108,8 +108,9 @@ public static class DetectCommand
             if (readout.Table.IsPresent(MeterPaths.Measurement(phase, Quantity.Power)) && readout.Table[MeterPaths.NrOfPhases].AsInt32 > 1)
                 phases.Add($"{phase} {Text(readout, phase, Quantity.Power)}");
         if (phases.Count > 0) text.Append(" (").AppendJoin(", ", phases).Append(')');
-        text.Append(", energy forward ").Append(Text(readout, Location.Total, Quantity.EnergyForward));
-        text.Append(", reverse ").Append(Text(readout, Location.Total, Quantity.EnergyReverse));
+        foreach (var (quantity, name) in new[] { (Quantity.EnergyForward, "forward"), (Quantity.EnergyReverse, "reverse") })
+            if (!double.IsNaN(readout.Shown(Location.Total, quantity)))
+                text.Append(", energy ").Append(name).Append(' ').Append(Text(readout, Location.Total, quantity));
         return text.ToString();
     }
 
