@@ -6,7 +6,7 @@ using MeterBridge.Config;
 namespace MeterBridge.Cli;
 
 /// <summary>
-/// The command line: <c>meterbridge [run]</c>, <c>check</c>, <c>decode [FILE]</c>, <c>--help</c>, <c>--version</c>,
+/// The command line: <c>meterbridge [run]</c>, <c>check</c>, <c>decode [FILE]</c>, <c>detect</c>, <c>--help</c>, <c>--version</c>,
 /// every config key as a flag on every command. Callable in-process with any <see cref="AppIo"/> so tests can run it.
 /// </summary>
 public static class App
@@ -50,6 +50,7 @@ public static class App
         root.Subcommands.Add(run);
         root.Subcommands.Add(check);
         root.Subcommands.Add(decode);
+        root.Subcommands.Add(DetectCommand.Create(flags, io));
 
         root.SetAction((parse, ct) => RunBridge(flags.Read(parse, io), io, ct));
         run.SetAction((parse, ct) => RunBridge(flags.Read(parse, io), io, ct));

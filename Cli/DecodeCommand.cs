@@ -23,9 +23,7 @@ public static class DecodeCommand
 
     public static int Run(Settings settings, Stream input, TextWriter output)
     {
-        var meter = new Meter(settings.Limits, MappedDecoder.For(settings.Source));
-        var items = new MeterItems();
-        var table = new ItemTable();
+        var readout = new MeterReadout(settings.Limits, MappedDecoder.For(settings.Source));
         var buffer = new ArrayBufferWriter<byte>();
         var lines = new LineReader(input, settings.MaxPayloadSize);
 
@@ -33,8 +31,7 @@ public static class DecodeCommand
         {
             var verdict = line.Length > settings.MaxPayloadSize
                 ? new Verdict(RejectReason.TooLarge, Value: line.Length)
-                : Apply(meter, settings, line.Bytes);
-            if (meter.HasData) items.Update(table, meter.State, Staleness.Fresh);
+                : Apply(readout, settings, line.Bytes);
 
             buffer.ResetWrittenCount();
             using (var json = new Utf8JsonWriter(buffer, JsonOptions))
@@ -44,8 +41,7 @@ public static class DecodeCommand
                 if (verdict.IsAccepted) json.WriteNull("reason");
                 else json.WriteString("reason", verdict.Describe(settings.Limits));
                 json.WriteStartObject("paths");
-                for (int row = 0; row < table.Count; row++)
-                    if (table.IsPresent(row)) WriteValue(json, table.Defs[row].Path, table[row]);
+                readout.WritePaths(json);
                 json.WriteEndObject();
                 json.WriteEndObject();
             }
@@ -58,22 +54,11 @@ public static class DecodeCommand
     /// Splits off a topic at the first tab when what precedes it is a topic, not the start of a payload (JSON may hold
     /// tabs as blanks): it does not start like JSON and holds no wildcard.
     /// </summary>
-    private static Verdict Apply(Meter meter, Settings settings, ReadOnlySpan<byte> line)
+    private static Verdict Apply(MeterReadout meter, Settings settings, ReadOnlySpan<byte> line)
     {
         int tab = line.IndexOf((byte)'\t');
         if (tab > 0 && line[0] is not ((byte)'{' or (byte)'[' or (byte)'"' or (byte)' ' or 0xEF) && line[..tab].IndexOfAny("+#"u8) < 0)
             return meter.Apply(Encoding.UTF8.GetString(line[..tab]), line[(tab + 1)..]);
         return meter.Apply(settings.Topic, line);
-    }
-
-    private static void WriteValue(Utf8JsonWriter json, string path, BusValue value)
-    {
-        switch (value.Type)
-        {
-            case BusType.Double: json.WriteNumber(path, value.Number); break;
-            case BusType.Int32: json.WriteNumber(path, value.AsInt32); break;
-            case BusType.String: json.WriteString(path, value.AsString); break;
-            default: json.WriteNull(path); break;
-        }
     }
 }

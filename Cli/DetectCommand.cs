@@ -1,0 +1,164 @@
+using System.CommandLine;
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using MeterBridge.Config;
+using MeterBridge.Core;
+using MeterBridge.Detect;
+using MeterBridge.Items;
+
+namespace MeterBridge.Cli;
+
+/// <summary>
+/// <c>meterbridge detect</c>: listens to the broker for a while (<c>--topic</c>, default <c>#</c>) and prints every meter
+/// it could read, best first: a comment saying what it is, the config lines that read it, and what the GX would show
+/// (or, with <c>--json</c>, a JSON line per meter). Publishes nothing and never touches D-Bus. Exit 0: a meter found;
+/// 1: none (the busiest topics are listed, to write a mapping from), or no broker; 2: bad flags or config.
+/// </summary>
+public static class DetectCommand
+{
+    public const int DefaultSeconds = 15;
+    public const int MaxSeconds = 600;
+    public const string DefaultFilter = "#";
+    private const int BusiestShown = 10;
+    private const int PayloadShown = 60;
+    private static readonly JsonWriterOptions JsonOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    /// <summary>The <c>detect</c> command with its own options, its action reading the shared config flags.</summary>
+    public static Command Create(ConfigFlags flags, AppIo io)
+    {
+        var seconds = new Option<int>("--seconds")
+        {
+            HelpName = "N",
+            Description = $"How long to listen, 1 to {MaxSeconds} seconds (default {DefaultSeconds}).",
+            DefaultValueFactory = _ => DefaultSeconds,
+        };
+        seconds.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int>() is < 1 or > MaxSeconds) result.AddError($"--seconds must be 1 to {MaxSeconds}");
+        });
+        var json = new Option<bool>("--json") { Description = "One JSON object per meter and line instead of config lines." };
+        var detect = new Command("detect",
+            $"Listen to the broker (--topic, default {DefaultFilter}) and print every meter found: the config lines that read it and what the GX would show. Publishes nothing.");
+        detect.Options.Add(seconds);
+        detect.Options.Add(json);
+        bool progress = ReferenceEquals(io.Out, Console.Out) && !Console.IsOutputRedirected;
+        detect.SetAction((parse, ct) => RunAsync(flags.Read(parse, io), parse.GetValue(seconds), parse.GetValue(json), progress, io, ct));
+        return detect;
+    }
+
+    public static async Task<int> RunAsync(SettingsInput input, int seconds, bool json, bool progress, AppIo io, CancellationToken stop)
+    {
+        SettingsLoad load = SettingsLoader.Load(input);
+        Diagnostics.Write(load, io.Error);
+        if (!load.Ok) return ExitCodes.BadConfiguration;
+        Settings settings = load.Settings;
+        string filter = input.Flags.GetValueOrDefault("topic") ?? DefaultFilter;
+
+        var log = new TopicLog(settings.MaxPayloadSize);
+        var listener = new BrokerListener(settings, filter, log);
+        string where = $"{settings.BrokerAddress}:{settings.BrokerPort}";
+        void Progress() => io.Out.Write($"\rlistening to {where} {filter}: {log.Messages} messages on {log.TopicCount} topics, "
+            + $"{log.Read(topics => Detector.Find(topics, settings).Count)} meters so far ");
+        string? problem = await listener.ListenAsync(TimeSpan.FromSeconds(seconds), progress ? Progress : () => { }, stop);
+        if (progress) io.Out.Write("\r" + new string(' ', 100) + "\r");
+        if (problem is not null)
+        {
+            io.Error.WriteLine(problem);
+            if (log.Messages == 0) return ExitCodes.RuntimeFailure;
+        }
+
+        List<FoundMeter> meters = log.Read(topics => Detector.Find(topics, settings));
+        foreach (FoundMeter meter in meters)
+            if (json) WriteJson(meter, io.Out);
+            else WriteText(meter, io.Out);
+        if (meters.Count > 0)
+        {
+            if (!json) io.Out.WriteLine($"# {meters.Count} meter{(meters.Count == 1 ? "" : "s")} in {log.Messages} messages on {log.TopicCount} topics ({seconds} s)");
+            return ExitCodes.Ok;
+        }
+        WriteBusiest(log, seconds, json ? io.Error : io.Out);
+        return ExitCodes.RuntimeFailure;
+    }
+
+    private static void WriteText(FoundMeter meter, TextWriter output)
+    {
+        Candidate candidate = meter.Candidate;
+        output.WriteLine($"# {candidate.Kind}: {Phases(meter.Phases)}, {meter.Messages} message{(meter.Messages == 1 ? "" : "s")}");
+        output.WriteLine($"format = {candidate.Format}");
+        output.WriteLine($"topic = {candidate.Topic}");
+        if (candidate.Channel != 0) output.WriteLine($"channel = {candidate.Channel}");
+        if (candidate.Mapping.Count > 0)
+        {
+            output.WriteLine($"[{MappingSection.Name}]");
+            foreach (var (key, rule) in candidate.Mapping) output.WriteLine($"{key} = {rule}");
+        }
+        output.WriteLine("# the GX would show: " + Shown(meter.Readout));
+        output.WriteLine();
+    }
+
+    private static string Phases(int phases) => phases == 1 ? "1 phase" : $"{phases} phases";
+
+    /// <summary>The total power, each phase's power, the energies: <c>3039.5 W (L1 2407.9 W, …), energy forward 20.27 kWh, energy reverse 1.22 kWh</c>; an energy the meter lacks is left out.</summary>
+    private static string Shown(MeterReadout readout)
+    {
+        var text = new StringBuilder(Text(readout, Location.Total, Quantity.Power));
+        var phases = new List<string>();
+        for (var phase = Location.L1; phase <= Location.L3; phase++)
+            if (readout.Table.IsPresent(MeterPaths.Measurement(phase, Quantity.Power)) && readout.Table[MeterPaths.NrOfPhases].AsInt32 > 1)
+                phases.Add($"{phase} {Text(readout, phase, Quantity.Power)}");
+        if (phases.Count > 0) text.Append(" (").AppendJoin(", ", phases).Append(')');
+        foreach (var (quantity, name) in new[] { (Quantity.EnergyForward, "forward"), (Quantity.EnergyReverse, "reverse") })
+            if (!double.IsNaN(readout.Shown(Location.Total, quantity)))
+                text.Append(", energy ").Append(name).Append(' ').Append(Text(readout, Location.Total, quantity));
+        return text.ToString();
+    }
+
+    private static string Text(MeterReadout readout, Location location, Quantity quantity)
+    {
+        int row = MeterPaths.Measurement(location, quantity);
+        return ItemText.ToString(readout.Table[row], readout.Table.Defs[row].Format);
+    }
+
+    private static void WriteJson(FoundMeter meter, TextWriter output)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        using (var json = new Utf8JsonWriter(buffer, JsonOptions))
+        {
+            Candidate candidate = meter.Candidate;
+            json.WriteStartObject();
+            json.WriteString("format", candidate.Format);
+            json.WriteString("topic", candidate.Topic);
+            json.WriteNumber("channel", candidate.Channel);
+            json.WriteStartObject("mapping");
+            foreach (var (key, rule) in candidate.Mapping) json.WriteString(key, rule);
+            json.WriteEndObject();
+            json.WriteString("kind", candidate.Kind);
+            json.WriteNumber("phases", meter.Phases);
+            json.WriteNumber("messages", meter.Messages);
+            json.WriteStartObject("paths");
+            meter.Readout.WritePaths(json);
+            json.WriteEndObject();
+            json.WriteEndObject();
+        }
+        output.WriteLine(Encoding.UTF8.GetString(buffer.WrittenSpan));
+    }
+
+    /// <summary>No meter: the topics with the most messages and the start of their newest payload, to write a mapping from.</summary>
+    private static void WriteBusiest(TopicLog log, int seconds, TextWriter output)
+    {
+        output.WriteLine($"# no meter found in {log.Messages} messages on {log.TopicCount} topics ({seconds} s)"
+            + (log.TopicCount == 0 ? "" : "; the busiest topics (messages, topic, newest payload):"));
+        var busiest = log.Read(topics => topics.OrderByDescending(t => t.Count).ThenBy(t => t.Topic, StringComparer.Ordinal).Take(BusiestShown)
+            .Select(t => (t.Count, t.Topic, Payload: Start(t.Payload))).ToList());
+        foreach (var (count, topic, payload) in busiest)
+            output.WriteLine($"# {count,6}  {topic}  {payload}");
+    }
+
+    private static string Start(byte[]? payload)
+    {
+        if (payload is null) return "(too large to keep)";
+        string text = Encoding.UTF8.GetString(payload, 0, Math.Min(payload.Length, PayloadShown * 4)).ReplaceLineEndings(" ");
+        return text.Length > PayloadShown ? text[..PayloadShown] + "…" : text;
+    }
+}

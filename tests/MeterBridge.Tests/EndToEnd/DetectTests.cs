@@ -1,0 +1,187 @@
+using System.Diagnostics;
+using System.Text.Json;
+using MeterBridge.Tests.Detect;
+using MeterBridge.Tests.Infrastructure;
+using MQTTnet;
+using MQTTnet.Protocol;
+using Xunit;
+
+namespace MeterBridge.Tests.EndToEnd;
+
+/// <summary>
+/// <c>meterbridge detect</c> as a user runs it: the AOT binary against a real Mosquitto carrying a home's meters and
+/// noise. What it finds must be what <c>decode</c> shows for the same messages, and its printed lines, used as the
+/// config, must make <c>run</c> show the same values on D-Bus.
+/// </summary>
+[Collection(EndToEndCollection.Name)]
+public sealed class DetectTests
+{
+    private const int Seconds = 3;
+
+    [Fact]
+    public async Task A_home_broker_every_meter_with_its_format_topic_and_channel_and_the_paths_decode_gives()
+    {
+        using var broker = new Mosquitto(config: ["log_type all"]);
+        Publish(broker.Port, HomeBroker.Messages.Where(m => m.Retained));
+        using var detect = Tool.Start(AotBinary.Path, "detect", "--json", "--seconds", Seconds.ToString(), "--broker-port", broker.Port.ToString());
+        var stdout = detect.StandardOutput.ReadToEndAsync();
+        var stderr = detect.StandardError.ReadToEndAsync();
+        Assert.True(SpinWait.SpinUntil(() => broker.Log.Any(l => l.Contains("Received SUBSCRIBE from MeterBridge_detect")), Rig.Deadline),
+            "detect did not subscribe:\n" + string.Join('\n', broker.Log));
+        Publish(broker.Port, HomeBroker.Messages.Where(m => !m.Retained));
+        Assert.True(detect.WaitForExit(TimeSpan.FromSeconds(Seconds + 10)), "detect did not end");
+        string output = await stdout, errors = await stderr;
+        Assert.True(detect.ExitCode == 0, $"exit {detect.ExitCode}: {errors}\n{output}");
+
+        var found = Lines(output);
+        Assert.Equal(HomeBroker.Meters.Select(Describe).Order(), found.Select(Describe).Order());
+        foreach (JsonElement meter in found)
+        {
+            var paths = Paths(meter.GetProperty("paths"));
+            Assert.Equal(Decode(meter), paths);
+            Assert.True(paths.Count > 5, meter.ToString());
+        }
+        var pro3em = Assert.Single(found, m => m.GetProperty("format").GetString() == "shelly-gen2-em");
+        Assert.Equal(-281.0, pro3em.GetProperty("paths").GetProperty("/Ac/Power").GetDouble()); // the newest notification counts
+        Assert.Equal(3, pro3em.GetProperty("messages").GetInt32());
+    }
+
+    [Fact]
+    public void The_printed_lines_as_the_config_make_run_show_the_same_values_on_D_Bus()
+    {
+        using var rig = new Rig(new Mosquitto());
+        Publish(rig.Broker.Port, HomeBroker.Messages.Select(m => m with { Retained = true }));
+        string port = rig.Broker.Port.ToString();
+        var text = AotBinary.Run(["detect", "--seconds", "2", "--broker-port", port], "", timeoutMs: 20000);
+        Assert.True(text.ExitCode == 0, text.Stderr + text.Stdout);
+        var json = AotBinary.Run(["detect", "--json", "--seconds", "2", "--broker-port", port], "", timeoutMs: 20000);
+        Assert.True(json.ExitCode == 0, json.Stderr + json.Stdout);
+
+        // A preset with phases and energies, and a custom mapping: their blocks, pasted into a config file.
+        foreach (string topic in new[] { HomeBroker.Pro3em, HomeBroker.Statestream })
+        {
+            var expected = Paths(Assert.Single(Lines(json.Stdout), m => m.GetProperty("topic").GetString() == topic).GetProperty("paths"));
+            string config = Path.Combine(Path.GetTempPath(), $"mb-detect-{Guid.NewGuid():N}.ini");
+            File.WriteAllText(config, "[MQTT]\n" + Block(text.Stdout, topic));
+            try
+            {
+                using var bridge = BridgeProcess.Start("--config", config, "--dbus-address", rig.Bus.Address, "--broker-address", "127.0.0.1",
+                    "--broker-port", port, "--device-instance", rig.DeviceInstance.ToString());
+                Dictionary<string, string> items = [];
+                bool same = SpinWait.SpinUntil(() =>
+                {
+                    items = rig.GetItems();
+                    return expected.All(e => items.TryGetValue(e.Key, out string? got) && Rig.Same(got, OnBus(e.Value)));
+                }, Rig.Deadline);
+                Assert.True(same, $"{topic}: D-Bus differs from detect:\n" + string.Join('\n', expected.Where(e => !items.TryGetValue(e.Key, out string? got)
+                    || !Rig.Same(got, OnBus(e.Value))).Select(e => $"{e.Key}: detect {e.Value}, D-Bus {items.GetValueOrDefault(e.Key) ?? "(absent)"}")) + "\n" + bridge.Log);
+                bridge.Terminate();
+                Assert.True(bridge.WaitForExit(Rig.Deadline) && rig.WaitOnBus(false), bridge.Log);
+            }
+            finally
+            {
+                File.Delete(config);
+            }
+        }
+    }
+
+    [Fact]
+    public void An_empty_broker_exit_1_within_the_seconds_and_no_meter_said()
+    {
+        using var broker = new Mosquitto();
+        var clock = Stopwatch.StartNew();
+        var (code, stdout, stderr) = AotBinary.Run(["detect", "--seconds", "1", "--broker-port", broker.Port.ToString()], "");
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(1 + 2), $"took {clock.Elapsed}");
+        Assert.True(code == 1, $"exit {code}: {stderr}");
+        Assert.StartsWith("# no meter found in 0 messages on 0 topics", stdout);
+    }
+
+    [Fact]
+    public void No_meter_lists_the_busiest_topics_to_write_a_mapping_from()
+    {
+        using var broker = new Mosquitto();
+        Publish(broker.Port, [new("tele/a/STATE", """{"POWER":"ON"}""", true), new("house/meter", """{"p":1250,"e":4417}""", true), new("x/y", "abc", true)]);
+        var (code, stdout, stderr) = AotBinary.Run(["detect", "--seconds", "1", "--broker-port", broker.Port.ToString()], "");
+        Assert.True(code == 1, $"exit {code}: {stderr}");
+        Assert.Contains("# no meter found in 3 messages on 3 topics", stdout);
+        Assert.Contains("""house/meter  {"p":1250,"e":4417}""", stdout);
+        var json = AotBinary.Run(["detect", "--json", "--seconds", "1", "--broker-port", broker.Port.ToString()], "");
+        Assert.Equal((1, ""), (json.ExitCode, json.Stdout));
+        Assert.Contains("house/meter", json.Stderr);
+    }
+
+    [Fact]
+    public void A_wrong_port_the_same_words_as_run_and_bad_flags_exit_2()
+    {
+        int port = Mosquitto.FreePort();
+        var (code, stdout, stderr) = AotBinary.Run(["detect", "--seconds", "1", "--broker-port", port.ToString()], "");
+        Assert.Equal(1, code);
+        Assert.Equal("", stdout);
+        string line = stderr.Trim();
+        Assert.Equal($"cannot connect to 127.0.0.1:{port}: connection refused (is the broker running and is this its port?)", line);
+
+        using var rig = new Rig();
+        var bridge = rig.StartBridge(waitConnected: false, brokerPort: port);
+        Assert.True(bridge.WaitForLine("cannot connect", Rig.Deadline), bridge.Log);
+        Assert.Contains(bridge.Lines, l => l.Contains(line + "; retrying"));
+
+        Assert.Equal(2, AotBinary.Run(["detect", "--seconds", "0"], "").ExitCode);
+        Assert.Equal(2, AotBinary.Run(["detect", "--seconds", "601"], "").ExitCode);
+        Assert.Equal(2, AotBinary.Run(["detect", "--topic", "a/#/b"], "").ExitCode);
+    }
+
+    /// <summary>The messages in order at QoS 1 from one client, so they reach the broker in that order.</summary>
+    private static void Publish(int port, IEnumerable<HomeBroker.Message> messages)
+    {
+        using var client = new MqttClientFactory().CreateMqttClient();
+        client.ConnectAsync(new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", port).WithClientId("detect-test-" + Guid.NewGuid().ToString("N")[..8]).Build())
+            .GetAwaiter().GetResult();
+        foreach (var message in messages)
+            client.PublishAsync(new MqttApplicationMessageBuilder().WithTopic(message.Topic).WithPayload(message.Payload).WithRetainFlag(message.Retained)
+                .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build()).GetAwaiter().GetResult();
+        client.DisconnectAsync().GetAwaiter().GetResult();
+    }
+
+    private static List<JsonElement> Lines(string stdout) =>
+        [.. stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement.Clone())];
+
+    private static string Describe(JsonElement m) =>
+        $"{m.GetProperty("format").GetString()} {m.GetProperty("topic").GetString()} {m.GetProperty("channel").GetInt32()} "
+        + string.Join("; ", m.GetProperty("mapping").EnumerateObject().Select(r => r.Name + " = " + r.Value.GetString()));
+
+    private static string Describe(HomeBroker.Meter m) =>
+        $"{m.Format} {m.Topic} {m.Channel} {string.Join("; ", m.Mapping.Select(r => r.Key + " = " + r.Rule))}";
+
+    private static Dictionary<string, string> Paths(JsonElement paths) =>
+        paths.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetRawText());
+
+    /// <summary>The binary's <c>decode</c> with the meter's config, fed every message of the broker in order: its last line's paths.</summary>
+    private static Dictionary<string, string> Decode(JsonElement meter)
+    {
+        string config = Path.Combine(Path.GetTempPath(), $"mb-detect-{Guid.NewGuid():N}.ini");
+        var mapping = meter.GetProperty("mapping").EnumerateObject().Select(r => $"{r.Name} = {r.Value.GetString()}").ToList();
+        File.WriteAllText(config, $"[MQTT]\nformat = {meter.GetProperty("format").GetString()}\ntopic = {meter.GetProperty("topic").GetString()}\n"
+            + $"channel = {meter.GetProperty("channel").GetInt32()}\n" + (mapping.Count > 0 ? "[MAPPING]\n" + string.Join('\n', mapping) + "\n" : ""));
+        try
+        {
+            string input = string.Concat(HomeBroker.Messages.Select(m => $"{m.Topic}\t{m.Payload}\n"));
+            var (code, stdout, stderr) = AotBinary.Run(["decode", "--config", config], input);
+            Assert.True(code == 0, stderr);
+            return Paths(JsonDocument.Parse(stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries)[^1]).RootElement.GetProperty("paths"));
+        }
+        finally
+        {
+            File.Delete(config);
+        }
+    }
+
+    /// <summary>The config lines of the block whose <c>topic</c> line is this topic (comments and the blank line left out).</summary>
+    private static string Block(string text, string topic)
+    {
+        string block = text.Split("\n\n").Single(b => b.Split('\n').Contains("topic = " + topic));
+        return string.Join('\n', block.Split('\n').Where(l => !l.StartsWith('#'))) + "\n";
+    }
+
+    /// <summary>A JSON value of detect's paths as gdbus GetItems shows it.</summary>
+    private static string OnBus(string json) => json == "null" ? "(<@ai []>,)" : $"(<{json}>,)";
+}
