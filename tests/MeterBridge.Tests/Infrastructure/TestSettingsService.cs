@@ -38,6 +38,20 @@ public sealed class TestSettingsService : IDisposable
     /// <summary>How many AddSettings calls, from now on, get an error instead of an answer.</summary>
     public int AddSettingsFailures { get; set; }
 
+    /// <summary>How every AddSettings is answered while set: a settings service that is broken rather than slow.</summary>
+    public AddSettingsFault Fault { get; set; }
+
+    public enum AddSettingsFault
+    {
+        None,
+        /// <summary>An error reply carrying a Python traceback, as dbus-python sends an exception.</summary>
+        PythonError,
+        /// <summary>A settings service without the method.</summary>
+        UnknownMethod,
+        /// <summary>An answer of the wrong type.</summary>
+        WrongType,
+    }
+
     public object? Get(string path)
     {
         lock (_gate) return _values.GetValueOrDefault(path);
@@ -69,6 +83,19 @@ public sealed class TestSettingsService : IDisposable
         string member = request.MemberAsString ?? "";
         if (path == "/" && member == "AddSettings")
         {
+            switch (Fault)
+            {
+                case AddSettingsFault.PythonError:
+                    context.ReplyError("org.freedesktop.DBus.Python.TypeError",
+                        "Traceback (most recent call last):\n  File \"/usr/lib/python3/dist-packages/dbus/service.py\", line 715, in _message_cb\n    retval = candidate_method(self, *args, **keywords)\nTypeError: unhashable type: 'dict'");
+                    return;
+                case AddSettingsFault.UnknownMethod:
+                    context.ReplyError("org.freedesktop.DBus.Error.UnknownMethod", "Method \"AddSettings\" with signature \"aa{sv}\" on interface \"com.victronenergy.Settings\" doesn't exist");
+                    return;
+                case AddSettingsFault.WrongType:
+                    Reply(context, "i", (ref MessageWriter writer) => writer.WriteInt32(0));
+                    return;
+            }
             if (AddSettingsFailures > 0)
             {
                 AddSettingsFailures--;
