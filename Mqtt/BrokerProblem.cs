@@ -20,7 +20,7 @@ public static class BrokerProblem
     {
         // Ours, already in words, wherever MQTTnet wrapped them.
         if (Find<BrokerViolationException>(error) is { } violation)
-            return violation.Message + " (a protocol violation)";
+            return "protocol violation: " + violation.Message;
         if (Find<BrokerEndedException>(error) is { } ended)
             return ended.Message;
         switch (error)

@@ -70,6 +70,6 @@ internal static class MqttWire
     public static void CheckLength(byte first, int remainingLength)
     {
         if (Type(first) != Publish && remainingLength > MaxControlPacketLength)
-            throw new BrokerViolationException($"the broker sent a {Name(Type(first))} of {remainingLength} bytes (at most {MaxControlPacketLength} are allowed)");
+            throw new BrokerViolationException($"the broker sent a {Name(Type(first))} of {remainingLength} bytes, more than the {MaxControlPacketLength} any packet but a PUBLISH may have");
     }
 }
