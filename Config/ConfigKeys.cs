@@ -91,7 +91,7 @@ public static class ConfigKeys
             (s, t) => ValueText.TryBool(t, out bool v) ? Ok(s with { PropertiesChanged = v }) : Bad(NotBoolean),
             s => ValueText.Show(s.PropertiesChanged)),
         new("max_payload_size", KeyHome.Mqtt, "BYTES", "Messages larger than this are rejected unread.",
-            (s, t) => ValueText.TryInt(t, 1, MaxMqttPayload, out int v) ? Ok(s with { MaxPayloadSize = v }) : Bad($"is not a number of bytes 1 to {MaxMqttPayload}"),
+            (s, t) => ValueText.TryInt(t, 1, MaxPayloadSizeLimit, out int v) ? Ok(s with { MaxPayloadSize = v }) : Bad($"is not a number of bytes 1 to {MaxPayloadSizeLimit} (the most the bridge's 32 MiB heap holds)"),
             s => ValueText.Show(s.MaxPayloadSize)),
         new("update_interval", KeyHome.Mqtt, "MS", "At most one D-Bus update per this many milliseconds; messages in between are merged and go out together at its end (0 = one per message).",
             (s, t) => ValueText.TryInt(t, 0, MaxUpdateInterval, out int v) ? Ok(s with { UpdateInterval = v }) : Bad($"is not a number of milliseconds 0 to {MaxUpdateInterval}"),
@@ -111,7 +111,11 @@ public static class ConfigKeys
     ];
 
     private const string NotBoolean = "is not a yes/no value (1/true/yes/on or 0/false/no/off)";
-    private const int MaxMqttPayload = 268_435_455; // the largest MQTT packet
+    // Measured with the AOT binary (32 MiB GC heap hard limit, MeterBridge.csproj): with QoS 1 MQTTnet holds a message twice
+    // (its packet body and the message), and our QoS 0 reader may hold two while a large one follows another in its buffer,
+    // so 15 000 000 bytes arrived and 16 000 000 ended in OutOfMemory on every reconnect. 12 MiB leaves the rest of the
+    // bridge (D-Bus, TLS, a burst of small messages) its few MB.
+    public const int MaxPayloadSizeLimit = 12 * 1024 * 1024;
     private const int MaxUpdateInterval = 60_000;
     private const int MaxSettingsWait = 3600;
 

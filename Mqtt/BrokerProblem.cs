@@ -18,20 +18,26 @@ public static class BrokerProblem
     /// <param name="connecting">True before CONNACK: a TLS connection closed then most likely failed the handshake.</param>
     public static string Explain(Exception error, Settings settings, string? certificateRefusal, bool connecting)
     {
+        // Ours, already in words, wherever MQTTnet wrapped them.
+        if (Find<BrokerViolationException>(error) is { } violation)
+            return "protocol violation: " + violation.Message;
+        if (Find<BrokerEndedException>(error) is { } ended)
+            return ended.Message;
         switch (error)
         {
             case BrokerRefusedException { Code: MqttClientConnectResultCode.BadUserNameOrPassword or MqttClientConnectResultCode.NotAuthorized } refused:
-                return $"the broker refused the credentials ({refused.Code})";
+                return $"the broker refused the credentials ({ReasonWords.Of((int)refused.Code)})";
             case BrokerRefusedException refused:
-                return $"the broker refused the connection ({refused.Code})";
+                return $"the broker refused the connection ({ReasonWords.Of((int)refused.Code)})";
             // In case MQTTnet throws a refusal instead of returning it: then the code is only in the message.
-            case MqttConnectingFailedException failed when failed.Message.Contains(nameof(MqttClientConnectResultCode.BadUserNameOrPassword))
-                || failed.Message.Contains(nameof(MqttClientConnectResultCode.NotAuthorized)):
-                return $"the broker refused the credentials ({failed.InnerException?.Message ?? failed.Message})";
+            case MqttConnectingFailedException failed when failed.Message.Contains(nameof(MqttClientConnectResultCode.BadUserNameOrPassword)):
+                return $"the broker refused the credentials ({ReasonWords.Of((int)MqttClientConnectResultCode.BadUserNameOrPassword)})";
+            case MqttConnectingFailedException failed when failed.Message.Contains(nameof(MqttClientConnectResultCode.NotAuthorized)):
+                return $"the broker refused the credentials ({ReasonWords.Of((int)MqttClientConnectResultCode.NotAuthorized)})";
             case BrokerSilentException silent:
                 return silent.Message; // already ours, and the connection it ended was closed by us, not the broker
             case SubscriptionRefusedException refused:
-                return $"the broker refused the subscription to {refused.Topic} ({refused.Code}): may this client read it?";
+                return $"the broker refused the subscription to {refused.Topic} ({ReasonWords.Of((int)refused.Code)}): may this client read it?";
         }
         if (Find<AuthenticationException>(error) is not null)
             return "TLS failed: " + (certificateRefusal ?? "the handshake with the broker failed (is this its TLS port?)");
@@ -40,16 +46,24 @@ public static class BrokerProblem
         if (connecting && settings.TlsEnabled && Closed(error))
             return "TLS failed: the broker closed the connection during the handshake ("
                 + (settings.TlsClientCert is { Length: > 0 } ? "does it accept this client certificate?)" : "does it require a client certificate?)");
+        if (!connecting && Find<SocketException>(error) is { SocketErrorCode: SocketError.ConnectionReset })
+            return "the connection was reset (the broker or the network dropped it)";
         if (Closed(error))
             return connecting && !settings.TlsEnabled
                 ? "the broker closed the connection before answering (is this a TLS port? then set tls_enabled = 1)"
-                : "the broker closed the connection";
+                : ClosedByBroker;
         if (Find<MqttProtocolViolationException>(error) is not null)
             return "the other side does not speak MQTT (is this the broker's MQTT port?)";
         if (Find<TimeoutException>(error) is not null || Find<MqttCommunicationTimedOutException>(error) is not null)
             return "no answer (timed out)";
         return error is MqttConnectingFailedException { InnerException: { } inner } ? inner.Message : error.Message;
     }
+
+    /// <summary>
+    /// A connection that ended without an error: the broker closed it. (MQTTnet's reason code is no help here: it keeps the
+    /// one of an earlier failed connect, "UnspecifiedError"; a DISCONNECT from the broker arrives as a <see cref="BrokerEndedException"/>.)
+    /// </summary>
+    public const string ClosedByBroker = "the broker closed the connection";
 
     private static string? Unreachable(SocketError code) => code switch
     {
@@ -75,17 +89,26 @@ public static class BrokerProblem
 }
 
 /// <summary>A CONNACK with a result code other than Success.</summary>
-public sealed class BrokerRefusedException(MqttClientConnectResultCode code) : Exception($"the broker answered {code}")
+public sealed class BrokerRefusedException(MqttClientConnectResultCode code) : Exception($"the broker answered {ReasonWords.Of((int)code)}")
 {
     public MqttClientConnectResultCode Code { get; } = code;
 }
 
 /// <summary>A SUBACK with a failure code: the broker will send nothing on that topic filter.</summary>
-public sealed class SubscriptionRefusedException(string topic, MqttClientSubscribeResultCode code) : Exception($"the broker refused {topic}: {code}")
+public sealed class SubscriptionRefusedException(string topic, MqttClientSubscribeResultCode code) : Exception($"the broker refused {topic}: {ReasonWords.Of((int)code)}")
 {
     public string Topic { get; } = topic;
     public MqttClientSubscribeResultCode Code { get; } = code;
 }
+
+/// <summary>
+/// The broker broke the MQTT standard (a 200 MB SUBACK, a PUBLISH with QoS 3 or before CONNACK, …): the connection is
+/// dropped and made again. The message says what the broker did, never what a packet carried.
+/// </summary>
+public sealed class BrokerViolationException(string message) : MqttCommunicationException(message);
+
+/// <summary>The broker ended the connection: closed it, or (MQTT 5) sent a DISCONNECT; the message says which, in words.</summary>
+public sealed class BrokerEndedException(string message) : MqttCommunicationException(message);
 
 /// <summary>The keep-alive gave up on a broker that stopped answering (ReaderAdapter); the message says for how long.</summary>
 public sealed class BrokerSilentException(string message, Exception? inner) : MqttCommunicationException(message, inner!);

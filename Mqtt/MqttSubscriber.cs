@@ -53,7 +53,7 @@ public sealed class MqttSubscriber(Settings settings, string clientId, Log log, 
             var lost = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
             Task OnDisconnected(MqttClientDisconnectedEventArgs args)
             {
-                lost.TrySetResult(args.Exception is { } error ? Explain(error, connecting: false) : args.Reason.ToString());
+                lost.TrySetResult(args.Exception is { } error ? Explain(error, connecting: false) : BrokerProblem.ClosedByBroker);
                 return Task.CompletedTask;
             }
             var answer = CancellationTokenSource.CreateLinkedTokenSource(cancel);

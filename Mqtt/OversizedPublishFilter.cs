@@ -10,13 +10,15 @@ namespace MeterBridge.Mqtt;
 /// it. MQTTnet allocates a packet's whole body before anything can look at its size, so one retained 20 MB message
 /// would exhaust the 32 MiB heap on every reconnect. Here the fixed header (type and remaining length) is read first;
 /// a PUBLISH longer than <paramref name="maxRemainingLength"/> is read into a small reused buffer and thrown away,
-/// and MQTTnet is handed the next packet instead. Every other byte passes through untouched, body reads straight into
+/// and MQTTnet is handed the next packet instead; any other packet longer than <see cref="MqttWire.MaxControlPacketLength"/>
+/// ends the connection as the broker's violation. Every other byte passes through untouched, body reads straight into
 /// MQTTnet's buffer, so the hot path keeps its reads and gains no copy.
 /// </summary>
 /// <param name="onSkipped">Told the total size of each dropped message (on the read thread).</param>
 public sealed class OversizedPublishFilter(IMqttChannel inner, long maxRemainingLength, Action<long> onSkipped) : IMqttChannel
 {
-    private const int PublishType = 3;
+    // A PUBLISH larger than this leaves MQTTnet's copies of it for the GC to give back (MemoryGiveBack).
+    private const int LargeMessage = 1024 * 1024;
 
     // A fixed header is one type byte and at most four remaining-length bytes.
     private readonly byte[] _header = new byte[5];
@@ -25,6 +27,7 @@ public sealed class OversizedPublishFilter(IMqttChannel inner, long maxRemaining
     private long _bodyLeft;
     private Task<int>? _bodyRead;
     private byte[]? _discard;
+    private bool _large, _afterLarge;
 
     public Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
     {
@@ -34,6 +37,12 @@ public sealed class OversizedPublishFilter(IMqttChannel inner, long maxRemaining
         {
             _bodyRead = null;
             if (previous.IsCompletedSuccessfully) _bodyLeft -= previous.Result;
+            if (_bodyLeft == 0 && _large)
+            {
+                _large = false;
+                _afterLarge = true;
+                MemoryGiveBack.Soon(); // MQTTnet's copies of the message are garbage once it is applied
+            }
         }
         if (_headerServed < _headerLength) return Task.FromResult(ServeHeader(buffer, offset, count));
         if (_bodyLeft > 0)
@@ -62,27 +71,24 @@ public sealed class OversizedPublishFilter(IMqttChannel inner, long maxRemaining
                 _headerLength += read;
             }
 
-            long remaining = RemainingLength();
-            if (_header[0] >> 4 != PublishType || remaining <= maxRemainingLength)
+            // A length that does not end in four bytes, or a packet other than a PUBLISH longer than the bridge takes, throws
+            // here, before MQTTnet allocates its body.
+            MqttWire.TryReadFixedHeader(_header.AsSpan(0, _headerLength), out _, out int remaining);
+            if (MqttWire.Type(_header[0]) != MqttWire.Publish || remaining <= maxRemainingLength)
             {
-                _bodyLeft = remaining; // a malformed length (-1) passes as it came: MQTTnet reports the violation
+                _bodyLeft = remaining;
+                if (MqttWire.Type(_header[0]) == MqttWire.Publish)
+                {
+                    // MQTTnet's loop that applies messages keeps the last one referenced until the next arrives: collect again then.
+                    if (_afterLarge) MemoryGiveBack.Soon();
+                    _afterLarge = false;
+                    _large = remaining > LargeMessage;
+                }
                 return ServeHeader(buffer, offset, count);
             }
             if (!await SkipAsync(remaining, cancellationToken).ConfigureAwait(false)) { _headerLength = 0; return 0; }
             onSkipped(_headerLength + remaining);
         }
-    }
-
-    /// <summary>The MQTT variable byte integer after the type byte; -1 when it does not end within four bytes.</summary>
-    private long RemainingLength()
-    {
-        long value = 0;
-        for (int i = 1; i < _headerLength; i++)
-        {
-            value |= (long)(_header[i] & 0x7F) << (7 * (i - 1));
-            if ((_header[i] & 0x80) == 0) return value;
-        }
-        return -1;
     }
 
     private int ServeHeader(byte[] buffer, int offset, int count)

@@ -16,9 +16,10 @@ namespace MeterBridge.Mqtt;
 /// </summary>
 public sealed class PacketReader(IMqttChannel channel, MqttPacketFormatterAdapter formatter, long maxPublishLength)
 {
-    private const int PublishType = 3;
+    private const int FirstSize = 16 * 1024;
+    private const int ShrinkAbove = 1024 * 1024;
 
-    private byte[] _buffer = new byte[16 * 1024];
+    private byte[] _buffer = new byte[FirstSize];
     private int _start, _end;
     private readonly string?[] _topics = new string?[16];
     private readonly byte[]?[] _topicBytes = new byte[]?[16];
@@ -28,7 +29,7 @@ public sealed class PacketReader(IMqttChannel channel, MqttPacketFormatterAdapte
     public enum Kind { Closed, Publish, Packet, Skipped }
 
     /// <summary>Whether a whole packet is in the buffer: the next <see cref="Next"/> will not read.</summary>
-    public bool HasPacket => Header(out _, out long length) && _end - _start >= length;
+    public bool HasPacket => Header(out _, out int length) && _end - _start >= length;
 
     /// <summary>
     /// The next packet, reading (blocking) only when the buffer holds no whole one. For <see cref="Kind.Publish"/>,
@@ -41,41 +42,45 @@ public sealed class PacketReader(IMqttChannel channel, MqttPacketFormatterAdapte
         payload = default;
         packet = null;
         skipped = 0;
+        if (_start == _end && _buffer.Length > ShrinkAbove) GiveBackBuffer();
         while (true)
         {
-            if (Header(out int headerLength, out long length))
+            if (Header(out int headerLength, out int length))
             {
-                if (_buffer[_start] >> 4 == PublishType && length - headerLength > maxPublishLength)
+                if (MqttWire.Type(_buffer[_start]) == MqttWire.Publish && length - headerLength > maxPublishLength)
                 {
                     skipped = length;
                     return Skip(length) ? Kind.Skipped : Kind.Closed;
                 }
-                if (_end - _start >= length) return Cut(headerLength, (int)length, out topic, out payload, out packet);
-                if (length > _buffer.Length) Array.Resize(ref _buffer, (int)length);
+                if (_end - _start >= length) return Cut(headerLength, length, out topic, out payload, out packet);
+                if (length > _buffer.Length) Array.Resize(ref _buffer, length);
             }
             if (!Fill()) return Kind.Closed;
         }
     }
 
-    /// <summary>The fixed header at the buffer's start: its length and the whole packet's; false when incomplete.</summary>
-    private bool Header(out int headerLength, out long length)
+    /// <summary>
+    /// The fixed header at the buffer's start: its length and the whole packet's; false when incomplete. A packet other
+    /// than a PUBLISH longer than the bridge takes throws (<see cref="MqttWire.CheckLength"/>).
+    /// </summary>
+    private bool Header(out int headerLength, out int length)
     {
-        headerLength = 0;
-        length = 0;
-        long remaining = 0;
-        for (int i = 1; i <= 4; i++)
-        {
-            if (_start + i >= _end) return false;
-            byte b = _buffer[_start + i];
-            remaining |= (long)(b & 0x7F) << (7 * (i - 1));
-            if ((b & 0x80) == 0)
-            {
-                headerLength = i + 1;
-                length = headerLength + remaining;
-                return true;
-            }
-        }
-        throw new MqttProtocolViolationException("Remaining length is invalid.");
+        bool whole = MqttWire.TryReadFixedHeader(_buffer.AsSpan(_start, _end - _start), out headerLength, out int remaining);
+        length = headerLength + remaining;
+        return whole;
+    }
+
+    /// <summary>
+    /// After a message that needed a buffer of more than <see cref="ShrinkAbove"/>, the buffer goes back to its first size,
+    /// and the GC is asked to return the large one's memory (<see cref="MemoryGiveBack"/>): otherwise the process would hold
+    /// the largest message's size for the connection's life. Messages up to 1 MiB keep their buffer: a meter that sends
+    /// such messages all the time costs no allocation per message.
+    /// </summary>
+    private void GiveBackBuffer()
+    {
+        _buffer = new byte[FirstSize];
+        _start = _end = 0;
+        MemoryGiveBack.Soon();
     }
 
     private Kind Cut(int headerLength, int length, out string topic, out ReadOnlySequence<byte> payload, out MqttPacket? packet)
@@ -86,18 +91,25 @@ public sealed class PacketReader(IMqttChannel channel, MqttPacketFormatterAdapte
         topic = "";
         payload = default;
         packet = null;
-        int qos = (fixedHeader >> 1) & 3;
-        if (fixedHeader >> 4 == PublishType && qos == 0 && length - headerLength >= 2)
+        if (MqttWire.Type(fixedHeader) == MqttWire.Publish)
         {
+            // The subscription is QoS 0, and a broker delivers at most at the subscription's QoS: a QoS 1 or 2 PUBLISH here
+            // is the broker's error, and applying it would need an acknowledgement from this thread or a hand-over that
+            // lets it overtake newer messages. QoS 3 does not exist.
+            int qos = MqttWire.Qos(fixedHeader);
+            if (qos != 0)
+                throw new BrokerViolationException(qos == 3 ? "the broker sent a PUBLISH with QoS 3, which does not exist"
+                    : $"the broker sent a QoS {qos} PUBLISH on a QoS 0 subscription");
+            if (end - body < 2) throw new BrokerViolationException("the broker sent a PUBLISH without a topic");
             int topicLength = _buffer[body] << 8 | _buffer[body + 1];
+            // No topic alias was allowed in the CONNECT, so an empty topic names nothing (MQTT 3.1.1 forbids it outright).
+            if (topicLength == 0) throw new BrokerViolationException("the broker sent a PUBLISH with an empty topic");
             int at = body + 2 + topicLength;
-            if (formatter.ProtocolVersion == MqttProtocolVersion.V500) at = SkipProperties(at, end);
-            if (at <= end)
-            {
-                topic = Topic(_buffer.AsSpan(body + 2, topicLength));
-                payload = new ReadOnlySequence<byte>(_buffer, at, end - at);
-                return Kind.Publish;
-            }
+            if (at <= end && formatter.ProtocolVersion == MqttProtocolVersion.V500) at = SkipProperties(at, end);
+            if (at > end) throw new BrokerViolationException("the broker sent a PUBLISH shorter than its topic");
+            topic = Topic(_buffer.AsSpan(body + 2, topicLength));
+            payload = new ReadOnlySequence<byte>(_buffer, at, end - at);
+            return Kind.Publish;
         }
         // Anything else goes to MQTTnet, which reports what is malformed.
         packet = formatter.Decode(new ReceivedMqttPacket(fixedHeader, new ArraySegment<byte>(_buffer[body..end]), length))
@@ -108,15 +120,8 @@ public sealed class PacketReader(IMqttChannel channel, MqttPacketFormatterAdapte
     /// <summary>MQTT 5: the PUBLISH properties (a variable byte length, then that many bytes); past the end when malformed.</summary>
     private int SkipProperties(int at, int end)
     {
-        long length = 0;
-        for (int i = 0; i < 4; i++)
-        {
-            if (at >= end) return end + 1;
-            byte b = _buffer[at++];
-            length |= (long)(b & 0x7F) << (7 * i);
-            if ((b & 0x80) == 0) return (int)Math.Min(at + length, end + 1L);
-        }
-        return end + 1;
+        if (!MqttWire.TryReadVariableInteger(_buffer.AsSpan(at, end - at), out int length, out int size)) return end + 1;
+        return (int)Math.Min((long)at + size + length, end + 1L);
     }
 
     /// <summary>The topic as a string, from a small cache: a meter publishes on a few topics, again and again.</summary>

@@ -38,6 +38,7 @@ internal sealed partial class ReaderAdapter
                 {
                     case PacketReader.Kind.Publish:
                         Heard();
+                        PublishArrived();
                         limit.Counted();
                         sink.OnPayload(topic, payload);
                         break;

@@ -25,6 +25,7 @@ internal sealed partial class ReaderAdapter(IMqttChannelAdapter inner, TimeSpan 
     private long _lastSent = Environment.TickCount64;
     private long _lastReceived = Environment.TickCount64;
     private volatile bool _brokerSilent;
+    private bool _connAcked; // set and read by the one thread that reads at a time
 
     public async Task ConnectAsync(CancellationToken cancellationToken)
     {
@@ -49,7 +50,8 @@ internal sealed partial class ReaderAdapter(IMqttChannelAdapter inner, TimeSpan 
 
     /// <summary>
     /// Bookkeeping for every packet read, on whichever thread reads: false for a packet handled here (a PINGRESP),
-    /// true for one that goes on. A connection found silent ends here.
+    /// true for one that goes on. A connection found silent ends here, and so does one whose broker broke the standard
+    /// (<see cref="BrokerViolationException"/>) or sent a DISCONNECT (<see cref="BrokerEndedException"/>, its reason in words).
     /// </summary>
     private bool Received(MqttPacket? packet)
     {
@@ -59,11 +61,26 @@ internal sealed partial class ReaderAdapter(IMqttChannelAdapter inner, TimeSpan 
             case MqttPingRespPacket:
                 return false; // answers our PINGREQ; MQTTnet has none outstanding
             case MqttConnAckPacket connAck:
+                _connAcked = true;
                 StartKeepAlive(connAck);
                 return true;
+            case MqttPublishPacket publish: // QoS 1: MQTTnet decoded it (QoS 0 PUBLISH packets are checked by PacketReader)
+                PublishArrived();
+                if ((int)publish.QualityOfServiceLevel == 3) throw new BrokerViolationException("the broker sent a PUBLISH with QoS 3, which does not exist");
+                if (publish.Topic.Length == 0) throw new BrokerViolationException("the broker sent a PUBLISH with an empty topic");
+                return true;
+            case MqttDisconnectPacket disconnect:
+                throw new BrokerEndedException("the broker ended the connection: " + ReasonWords.Of((int)disconnect.ReasonCode)
+                    + (string.IsNullOrEmpty(disconnect.ReasonString) ? "" : $" (\"{disconnect.ReasonString}\")"));
             default:
                 return true;
         }
+    }
+
+    /// <summary>A PUBLISH may only follow the CONNACK: one before it would be applied from a connection not yet accepted.</summary>
+    private void PublishArrived()
+    {
+        if (!_connAcked) throw new BrokerViolationException("the broker sent a PUBLISH before its CONNACK");
     }
 
     /// <summary>Something came from the broker; a connection found silent ends here instead.</summary>

@@ -61,6 +61,13 @@ public sealed class Mosquitto : IDisposable
         process.WaitForExit(5000);
     }
 
+    /// <summary>SIGTERM, as an init system stops it: Mosquitto says goodbye to its clients (MQTT 5: a DISCONNECT) and exits.</summary>
+    public void Terminate()
+    {
+        Signal("-TERM");
+        _process!.WaitForExit(5000);
+    }
+
     /// <summary>SIGSTOP: the connection stays open, nothing answers (a hung broker or a cut cable). <see cref="Thaw"/> undoes it.</summary>
     public void Freeze() => Signal("-STOP");
 

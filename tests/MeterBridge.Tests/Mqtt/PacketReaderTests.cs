@@ -63,6 +63,37 @@ public sealed class PacketReaderTests
         Assert.False(reader.HasPacket);
     }
 
+    [Theory]
+    [InlineData(0x90)] // SUBACK
+    [InlineData(0x40)] // PUBACK
+    [InlineData(0x00)] // reserved type 0
+    public void A_packet_other_than_a_PUBLISH_announcing_200_MB_is_a_violation_before_anything_is_allocated(int first)
+    {
+        byte[] header = [(byte)first, 0x80, 0x80, 0x80, 0x64]; // remaining length 200 * 2^21 = 209 715 200
+        var reader = Reader([.. header, .. new byte[4096]], 4096, MqttProtocolVersion.V311, 1000);
+        var error = Assert.Throws<BrokerViolationException>(() => reader.Next(out _, out _, out _, out _));
+        Assert.Contains("209715200 bytes", error.Message);
+    }
+
+    [Theory]
+    [InlineData(0x36, "QoS 3")]   // PUBLISH, QoS 3
+    [InlineData(0x32, "QoS 1 PUBLISH on a QoS 0 subscription")]
+    public void A_PUBLISH_above_QoS_0_is_a_violation(int first, string said)
+    {
+        byte[] publish = MqttBytes.Publish("a", "1");
+        publish[0] = (byte)first;
+        var error = Assert.Throws<BrokerViolationException>(() => Reader(publish, 4096, MqttProtocolVersion.V311, 1000).Next(out _, out _, out _, out _));
+        Assert.Contains(said, error.Message);
+    }
+
+    [Fact]
+    public void A_PUBLISH_with_an_empty_topic_is_a_violation()
+    {
+        var error = Assert.Throws<BrokerViolationException>(() =>
+            Reader(MqttBytes.Publish("", "1"), 4096, MqttProtocolVersion.V311, 1000).Next(out _, out _, out _, out _));
+        Assert.Contains("empty topic", error.Message);
+    }
+
     private static string Publish(PacketReader reader, string topic, string payload)
     {
         Assert.Equal(PacketReader.Kind.Publish, reader.Next(out string gotTopic, out var gotPayload, out _, out _));
