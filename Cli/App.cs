@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.CommandLine.Invocation;
 using MeterBridge.Bridge;
 using MeterBridge.Config;
+using MeterBridge.Logging;
 
 namespace MeterBridge.Cli;
 
@@ -59,15 +60,17 @@ public static class App
         return root;
     }
 
-    private static Task<int> RunBridge(SettingsInput input, AppIo io, CancellationToken ct)
+    private static async Task<int> RunBridge(SettingsInput input, AppIo io, CancellationToken ct)
     {
         SettingsLoad load = SettingsLoader.Load(input);
         if (!load.Ok)
         {
             Diagnostics.Write(load, io.Error);
-            return Task.FromResult(ExitCodes.BadConfiguration);
+            return ExitCodes.BadConfiguration;
         }
-        return RunCommand.RunAsync(load.Settings, load.Warnings, ct);
+        // SIGTERM and Ctrl+C cancel ct (System.CommandLine); SIGHUP and SIGQUIT stop the same way, SIGUSR1/2 are ignored.
+        using var signals = StopSignals.Register(new Log(load.Settings.Logging, Console.Out), ct);
+        return await RunCommand.RunAsync(load.Settings, load.Warnings, signals.Token);
     }
 
     private static int Decode(SettingsInput input, string? path, AppIo io)
