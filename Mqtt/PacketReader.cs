@@ -29,6 +29,9 @@ public sealed class PacketReader(IMqttChannel channel, MqttPacketFormatterAdapte
     public enum Kind { Closed, Publish, Packet, Skipped }
 
     /// <summary>Whether a whole packet is in the buffer: the next <see cref="Next"/> will not read.</summary>
+    /// <summary>Every byte read from the connection so far: how fast they come tells the reader how long it may sit out.</summary>
+    public long BytesRead { get; private set; }
+
     public bool HasPacket => Header(out _, out int length) && _end - _start >= length;
 
     /// <summary>
@@ -162,6 +165,7 @@ public sealed class PacketReader(IMqttChannel channel, MqttPacketFormatterAdapte
         // Completes on this thread: the stream under the channel blocks in recv instead of awaiting.
         int read = channel.ReadAsync(_buffer, _end, _buffer.Length - _end, CancellationToken.None).GetAwaiter().GetResult();
         _end += read;
+        BytesRead += read;
         return read > 0;
     }
 }

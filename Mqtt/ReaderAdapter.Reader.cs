@@ -58,13 +58,13 @@ internal sealed partial class ReaderAdapter
                 while (!_readerStopped && !packets.HasPacket && !socket.HasUnreadData)
                 {
                     long now = Stopwatch.GetTimestamp();
-                    long until = sink.EndOfBatch(readBy: limit.Until(now));
+                    long until = sink.EndOfBatch(readBy: limit.Until(now, packets.BytesRead));
                     if (until == 0)
                     {
                         limit.Quiet();
                         break;
                     }
-                    limit.SittingOut(now);
+                    limit.SittingOut(now, packets.BytesRead);
                     SitOut(until);
                 }
             }

@@ -23,21 +23,27 @@ public sealed class NewestMessageTests
         using var clock = SignalClock.Start(rig.Bus.Address);
         using var publisher = new TestPublisher(rig.Broker.Port);
 
-        // As fast as one connection carries them, at QoS 0: no acknowledgement slows the burst down.
+        // One connection, in order. The burst goes into the broker at QoS 1 (64 unacknowledged at a time, so the test
+        // process keeps up), and from the broker to the bridge's QoS 0 subscription at QoS 0, where it can be dropped.
+        // A good message first, so the bridge has an update to publish and sits out until the next interval; then the big
+        // ones, which fill the socket buffers, among small ones, good and bad.
         byte[] big = Encoding.UTF8.GetBytes("{\"grid\":{\"power\":\"" + new string('9', 1024 * 1024) + "\"}}");
         string[] bad = ["not json", """{"grid":{"power":999999}}""", """{"grid":""", """{"grid":{"L1":{"power":"x"}}}""", "[1,2,3]"];
-        var burst = new List<Task>();
-        for (int i = 0; i < 2000; i++)
-            burst.Add(publisher.PublishAsync(i % 166 == 0 ? big : Encoding.UTF8.GetBytes(bad[i % bad.Length]), qos1: false));
-        await Task.WhenAll(burst);
+        var burst = new List<byte[]> { """{"grid":{"power":2.0}}"""u8.ToArray() };
+        for (int i = 0; i < 1999; i++)
+            burst.Add(i % 166 == 0 ? big : i % 4 == 0 ? Encoding.UTF8.GetBytes("{\"grid\":{\"power\":" + (2000 + i) + "}}") : Encoding.UTF8.GetBytes(bad[i % bad.Length]));
+        publisher.PublishAll(burst);
+        // The clock starts when the broker has the last message (its PUBACK), sent once.
+        await publisher.PublishAsync("""{"grid":{"power":4321.5}}"""u8.ToArray(), qos1: true);
         long sent = Stopwatch.GetTimestamp();
-        await publisher.PublishAsync("""{"grid":{"power":4321.5}}"""u8.ToArray(), qos1: true); // in the broker for sure, and sent once
 
         long? shown = clock.WaitForPower(4321.5, TimeSpan.FromSeconds(10));
         Assert.True(shown is not null, "the message after the burst was never shown:\n" + bridge.Log);
         double ms = (shown.Value - sent) * 1000.0 / Stopwatch.Frequency;
-        // Within one update interval (100 ms) of its arrival; generous for a busy machine, far below "never".
-        Assert.True(ms < 1000, $"shown {ms:0} ms after it was sent");
+        // Within one update interval (100 ms) of the broker having it; 51-58 ms measured on a quiet machine. The bound
+        // leaves room for a busy one and still fails a bridge that reads a burst in by the interval.
+        Console.WriteLine($"shown {ms:0.0} ms after the broker had it");
+        Assert.True(ms < 250, $"shown {ms:0} ms after the broker had it");
         Assert.True(bridge.IsRunning);
     }
 
