@@ -40,6 +40,7 @@ internal sealed partial class SettingsSync
     private readonly CancellationToken _stop;
     private readonly Lock _gate = new();
     private readonly long _waitEnds;
+    private readonly bool _waits;
 
     // Under _gate. _shown is what the service shows, _pending what it should show next, _stored what the settings
     // service holds by path (null until loaded). _generation counts appearances and departures of the settings service:
@@ -71,7 +72,8 @@ internal sealed partial class SettingsSync
         _time = time;
         _wake = wake;
         _stop = stop;
-        _waitEnds = store is null ? time.GetTimestamp() : time.GetTimestamp() + (long)(wait.TotalSeconds * time.TimestampFrequency);
+        _waits = store is not null && wait > TimeSpan.Zero;
+        _waitEnds = time.GetTimestamp() + (_waits ? (long)(wait.TotalSeconds * time.TimestampFrequency) : 0);
     }
 
     /// <summary>What the service shows now.</summary>
@@ -102,7 +104,7 @@ internal sealed partial class SettingsSync
             waitEnded = !_waitOver;
             _waitOver = true;
         }
-        if (waitEnded && _store is not null && _waitEnds > 0)
+        if (waitEnded && _waits)
             _log.Warning($"{LocalSettings.ServiceName} did not appear: the meter registers from the config; its settings are loaded when it does");
         return false;
     }

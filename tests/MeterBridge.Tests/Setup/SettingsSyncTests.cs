@@ -74,6 +74,15 @@ public sealed class SettingsSyncTests
         Assert.Equal(long.MaxValue, sync.WaitEnds(Now));
         Assert.Null(sync.TakeChange());
         Assert.Equal(FromConfig, sync.Shown);
+        Assert.Empty(LogLines);
+    }
+
+    [Fact]
+    public void A_meter_that_waits_for_nothing_says_nothing_about_waiting()
+    {
+        var sync = Sync(_store, wait: TimeSpan.Zero);
+        Assert.False(sync.WaitsForSettings(Now));
+        Assert.Empty(LogLines);
     }
 
     [Fact]
