@@ -21,8 +21,6 @@ public sealed class Meter
         _decoder = decoder ?? PayloadDecoder.Instance;
     }
 
-    /// <summary>A payload of the seed format, whose topic does not matter.</summary>
-    public Verdict Apply(ReadOnlySpan<byte> payload) => Apply("", payload);
 
     public Verdict Apply(string topic, ReadOnlySpan<byte> payload)
     {

@@ -29,37 +29,37 @@ public sealed partial class BusItemService
             }
             catch (Exception e) when (!context.ReplySent)
             {
-                context.ReplyError("org.freedesktop.DBus.Error.Failed", e.Message);
+                context.ReplyError(BusItemNames.Failed, e.Message);
             }
         }
     }
 
     /// <summary>velib's clients (dbus-python) often call without an interface: accept that as BusItem.</summary>
     private static bool IsBusItemCall(Message request) =>
-        !request.InterfaceIsSet || request.Interface.SequenceEqual("com.victronenergy.BusItem"u8);
+        !request.InterfaceIsSet || request.Interface.SequenceEqual(BusItemNames.InterfaceUtf8);
 
     private void Dispatch(MethodContext context, BusObject target)
     {
         ReadOnlySpan<byte> member = context.Request.Member;
-        if (member.SequenceEqual("GetValue"u8))
+        if (member.SequenceEqual(BusItemNames.GetValueUtf8))
         {
             if (target.IsLeaf) ReplyValue(context, target.Row);
             else ReplyTree(context, target, texts: false);
         }
-        else if (member.SequenceEqual("GetText"u8))
+        else if (member.SequenceEqual(BusItemNames.GetTextUtf8))
         {
             if (target.IsLeaf) ReplyText(context, target.Row);
             else ReplyTree(context, target, texts: true);
         }
-        else if (member.SequenceEqual("GetItems"u8) && target.IsRoot)
+        else if (member.SequenceEqual(BusItemNames.GetItemsUtf8) && target.IsRoot)
         {
             ReplyItems(context);
         }
-        else if (member.SequenceEqual("SetValue"u8) && target.IsLeaf)
+        else if (member.SequenceEqual(BusItemNames.SetValueUtf8) && target.IsLeaf)
         {
             SetValue(context, target.Row);
         }
-        else if (member.SequenceEqual("GetDescription"u8) && target.IsLeaf)
+        else if (member.SequenceEqual(BusItemNames.GetDescriptionUtf8) && target.IsLeaf)
         {
             ReplyString(context, NoDescription);
         }
@@ -150,9 +150,9 @@ public sealed partial class BusItemService
     /// </summary>
     private void SetValue(MethodContext context, int row)
     {
-        if (!context.Request.Signature.SequenceEqual("v"u8))
+        if (!context.Request.Signature.SequenceEqual(BusItemNames.VariantSignatureUtf8))
         {
-            context.ReplyError(BusItemNames.InvalidArgs, "SetValue takes one variant");
+            context.ReplyError(BusItemNames.InvalidArgs, $"{BusItemNames.SetValue} takes one variant");
             return;
         }
         int result;

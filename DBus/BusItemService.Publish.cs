@@ -44,7 +44,7 @@ public sealed partial class BusItemService
         MessageWriter writer = connection.GetMessageWriter();
         try
         {
-            writer.WriteSignalHeader(null, "/", BusItemNames.Interface, "ItemsChanged", BusItemNames.ItemsSignature);
+            writer.WriteSignalHeader(null, "/", BusItemNames.Interface, BusItemNames.ItemsChanged, BusItemNames.ItemsSignature);
             ArrayStart items = writer.WriteDictionaryStart();
             foreach (int row in Table.Changed)
             {
@@ -71,7 +71,7 @@ public sealed partial class BusItemService
             MessageWriter writer = connection.GetMessageWriter();
             try
             {
-                writer.WriteSignalHeader(null, def.Path, BusItemNames.Interface, "PropertiesChanged", BusItemNames.PropertiesSignature);
+                writer.WriteSignalHeader(null, def.Path, BusItemNames.Interface, BusItemNames.PropertiesChanged, BusItemNames.PropertiesSignature);
                 BusWire.WriteItemProperties(ref writer, Table[row], def.Format);
                 connection.TrySendMessage(writer.CreateMessage());
             }

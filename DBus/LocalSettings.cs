@@ -43,12 +43,12 @@ internal sealed class LocalSettings : ISettingsStore, IDisposable
         {
             await connection.ConnectAsync().ConfigureAwait(false);
             await connection.AddMatchAsync(
-                new MatchRule { Type = MessageType.Signal, Interface = "org.freedesktop.DBus", Member = "NameOwnerChanged", Arg0 = ServiceName },
+                new MatchRule { Type = MessageType.Signal, Interface = BusItemNames.Daemon, Member = BusItemNames.NameOwnerChanged, Arg0 = ServiceName },
                 static (message, _) => NewOwner(message),
                 notification => { if (notification.HasValue) presence(notification.Value.Length > 0); },
                 emitOnCapturedContext: false, ObserverFlags.None).ConfigureAwait(false);
             await connection.AddMatchAsync(
-                new MatchRule { Type = MessageType.Signal, Interface = BusItemNames.Interface, Member = "PropertiesChanged", PathNamespace = pathNamespace },
+                new MatchRule { Type = MessageType.Signal, Interface = BusItemNames.Interface, Member = BusItemNames.PropertiesChanged, PathNamespace = pathNamespace },
                 static (message, _) => (Path: message.PathAsString ?? "", Value: ChangedValue(message)),
                 notification => { if (notification is { HasValue: true, Value.Value: { } value }) changed(notification.Value.Path, value); },
                 emitOnCapturedContext: false, ObserverFlags.None).ConfigureAwait(false);
@@ -110,7 +110,7 @@ internal sealed class LocalSettings : ISettingsStore, IDisposable
         MessageWriter writer = _connection.GetMessageWriter();
         try
         {
-            writer.WriteMethodCallHeader(destination: ServiceName, path: path, @interface: BusItemNames.Interface, member: "SetValue", signature: "v");
+            writer.WriteMethodCallHeader(destination: ServiceName, path: path, @interface: BusItemNames.Interface, member: BusItemNames.SetValue, signature: "v");
             BusWire.WriteValue(ref writer, value);
             message = writer.CreateMessage();
         }

@@ -1,22 +1,22 @@
 using System.Diagnostics;
+using MeterBridge.Tests.Infrastructure;
 using MQTTnet;
 
 namespace MeterBridge.Bench.EndToEnd;
 
 /// <summary>
-/// One benchmark setup: a private dbus-daemon and Mosquitto in a temp folder, a D-Bus client recording the meter's
-/// signals, an MQTT publisher, and the bridge process between them. Dispose stops it all and removes the folder.
+/// One benchmark setup: a private dbus-daemon and Mosquitto (the tests' own, Infrastructure/DBusDaemon.cs and
+/// Mosquitto.cs), a D-Bus client recording the meter's signals, an MQTT publisher, and the bridge process between them.
+/// Dispose stops it all.
 /// </summary>
 public sealed class BenchRig : IDisposable
 {
-    private readonly string _folder;
-    private readonly PrivateBus _bus;
-    private readonly PrivateBroker _broker;
+    private readonly DBusDaemon _bus;
+    private readonly Mosquitto _broker;
     private Process? _bridge;
 
-    private BenchRig(string folder, PrivateBus bus, PrivateBroker broker, SignalRecorder recorder, IMqttClient publisher)
+    private BenchRig(DBusDaemon bus, Mosquitto broker, SignalRecorder recorder, IMqttClient publisher)
     {
-        _folder = folder;
         _bus = bus;
         _broker = broker;
         Recorder = recorder;
@@ -28,17 +28,16 @@ public sealed class BenchRig : IDisposable
     public int BusProcessId => _bus.ProcessId;
     public Process Bridge => _bridge ?? throw new InvalidOperationException("the bridge is not started");
 
-    /// <param name="name">Names the temp folder and the publisher's client id.</param>
+    /// <param name="name">Names the publisher's client id.</param>
     /// <param name="service">The meter's D-Bus name, whose signals are recorded.</param>
     public static async Task<BenchRig> StartAsync(string name, string service)
     {
-        string folder = Directory.CreateTempSubdirectory($"meterbridge-{name}.").FullName;
-        var bus = new PrivateBus(folder);
-        var broker = new PrivateBroker(folder);
+        var bus = new DBusDaemon();
+        var broker = new Mosquitto();
         var recorder = await SignalRecorder.StartAsync(bus.Address, service);
         var publisher = new MqttClientFactory().CreateMqttClient();
         await publisher.ConnectAsync(new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", broker.Port).WithClientId(name).Build());
-        return new BenchRig(folder, bus, broker, recorder, publisher);
+        return new BenchRig(bus, broker, recorder, publisher);
     }
 
     /// <summary>Spawns the binary on the private bus and broker; returns at once.</summary>
@@ -53,6 +52,5 @@ public sealed class BenchRig : IDisposable
         Recorder.Dispose();
         _broker.Dispose();
         _bus.Dispose();
-        try { Directory.Delete(_folder, recursive: true); } catch (IOException) { }
     }
 }

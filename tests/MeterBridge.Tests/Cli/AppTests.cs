@@ -1,3 +1,4 @@
+using MeterBridge.Tests.Infrastructure;
 using Xunit;
 using MeterBridge.Cli;
 using MeterBridge.Tests.Config;
@@ -174,7 +175,7 @@ public sealed class AppTests : IDisposable
         string[] sample = File.ReadAllLines(ConfigTestFiles.OwnSample);
         int at = Array.IndexOf(sample, ";tls_insecure = 1");
         string sampleComment = string.Join(" ", sample[(at - 5)..at]);
-        string readme = Assert.Single(File.ReadAllLines(Path.Combine(ConfigTestFiles.RepositoryRoot, "README.md")), l => l.StartsWith("| `tls_insecure`", StringComparison.Ordinal));
+        string readme = Assert.Single(File.ReadAllLines(Path.Combine(RepoPaths.Root, "README.md")), l => l.StartsWith("| `tls_insecure`", StringComparison.Ordinal));
         foreach (string text in new[] { help, sampleComment, readme })
         {
             Assert.Contains("host name does not match", text);

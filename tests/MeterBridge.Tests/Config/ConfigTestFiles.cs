@@ -1,3 +1,4 @@
+using MeterBridge.Tests.Infrastructure;
 namespace MeterBridge.Tests.Config;
 
 /// <summary>Files for the config tests: the repository's own, and scratch files in a fresh temp folder.</summary>
@@ -19,21 +20,10 @@ public sealed class ConfigTestFiles : IDisposable
         return path;
     }
 
-    public static string RepositoryRoot
-    {
-        get
-        {
-            for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-                if (File.Exists(Path.Combine(dir.FullName, "MeterBridge.csproj")))
-                    return dir.FullName;
-            throw new InvalidOperationException("MeterBridge.csproj not found above " + AppContext.BaseDirectory);
-        }
-    }
-
     public static string PythonSample =>
-        Path.Combine(RepositoryRoot, "tests", "MeterBridge.Tests", "Config", "dbus-mqtt-grid.config.sample.ini");
+        Path.Combine(RepoPaths.Root, "tests", "MeterBridge.Tests", "Config", "dbus-mqtt-grid.config.sample.ini");
 
-    public static string OwnSample => Path.Combine(RepositoryRoot, "config.sample.ini");
+    public static string OwnSample => Path.Combine(RepoPaths.Root, "config.sample.ini");
 
     public void Dispose() => Directory.Delete(Folder, recursive: true);
 }

@@ -80,7 +80,7 @@ public class PayloadDecoderTests
     {
         var meter = new Meter(new MeterLimits(MaxPayloadSize: 100));
         byte[] payload = Encoding.UTF8.GetBytes("{\"grid\":{\"power\":1,\"pad\":\"" + new string('x', 200) + "\"}}");
-        var verdict = meter.Apply(payload);
+        var verdict = meter.Apply("", payload);
         Assert.Equal(RejectReason.TooLarge, verdict.Reason);
         Assert.False(meter.HasData);
         Assert.Contains("max_payload_size", verdict.Describe(meter.State.Limits));

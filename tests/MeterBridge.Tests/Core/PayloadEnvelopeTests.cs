@@ -10,7 +10,7 @@ namespace MeterBridge.Tests.Core;
 /// </summary>
 public class PayloadEnvelopeTests
 {
-    private static Verdict Apply(string payload) => new Meter(new MeterLimits()).Apply(Encoding.UTF8.GetBytes(payload));
+    private static Verdict Apply(string payload) => new Meter(new MeterLimits()).Apply("", Encoding.UTF8.GetBytes(payload));
 
     [Theory]
     [InlineData("\uFEFF{\"grid\":{\"power\":1}}")]

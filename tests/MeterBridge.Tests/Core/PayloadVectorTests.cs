@@ -33,7 +33,7 @@ public class PayloadVectorTests
         for (int i = 0; i < vector.Steps.Count; i++)
         {
             var step = vector.Steps[i];
-            var verdict = meter.Apply(Encoding.UTF8.GetBytes(step.Payload));
+            var verdict = meter.Apply("", Encoding.UTF8.GetBytes(step.Payload));
             if (step.Accepted is { } accepted && accepted != verdict.IsAccepted)
                 failures.Add($"step {i + 1} ({step.Payload}): accepted should be {accepted}, was {verdict.IsAccepted} ({verdict.Describe(settings.Limits)})");
             if (meter.HasData) items.Update(table, meter.State, Staleness.Fresh);

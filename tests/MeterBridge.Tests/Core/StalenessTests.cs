@@ -11,7 +11,7 @@ public class StalenessTests
     private static (ItemTable Table, Meter Meter, MeterItems Items) Fed(params string[] payloads)
     {
         var meter = new Meter(new MeterLimits());
-        foreach (var payload in payloads) Assert.True(meter.Apply(Encoding.UTF8.GetBytes(payload)).IsAccepted);
+        foreach (var payload in payloads) Assert.True(meter.Apply("", Encoding.UTF8.GetBytes(payload)).IsAccepted);
         var table = new ItemTable();
         var items = new MeterItems();
         items.Update(table, meter.State, Staleness.Fresh);
@@ -49,7 +49,7 @@ public class StalenessTests
         var (table, meter, items) = Fed("{\"grid\":{\"power\":1000,\"voltage\":231}}");
         items.Update(table, meter.State, Staleness.Zeroed);
         table.AcceptChanges();
-        Assert.True(meter.Apply("{\"grid\":{\"energy_forward\":7}}"u8).IsAccepted);
+        Assert.True(meter.Apply("", "{\"grid\":{\"energy_forward\":7}}"u8).IsAccepted);
         items.Update(table, meter.State, Staleness.Fresh);
         Assert.Equal(BusValue.Of(1000.0), At(table, "/Ac/Power"));
         Assert.Equal(BusValue.Of(231.0), At(table, "/Ac/Voltage"));

@@ -28,7 +28,7 @@ public static class TestTables
         /// <summary>Feeds another payload and updates the table (caller holds the service's gate if registered).</summary>
         public void Apply(string payload)
         {
-            var verdict = meter.Apply(System.Text.Encoding.UTF8.GetBytes(payload));
+            var verdict = meter.Apply("", System.Text.Encoding.UTF8.GetBytes(payload));
             if (!verdict.IsAccepted) throw new ArgumentException(verdict.Describe(meter.State.Limits));
             items.Update(Table, meter.State, Staleness.Fresh);
         }

@@ -80,7 +80,7 @@ public sealed partial class HostileCorpusTests
     {
         var settings = maxPayloadSize is null ? new MeterBridge.Config.Settings() : new MeterBridge.Config.Settings { MaxPayloadSize = int.Parse(maxPayloadSize) };
         var meter = new Meter(settings.Limits);
-        return corpus.Count(payload => !meter.Apply(payload).IsAccepted);
+        return corpus.Count(payload => !meter.Apply("", payload).IsAccepted);
     }
 
     /// <summary>Rejections in the log: one per first line, plus the count of each summary line.</summary>

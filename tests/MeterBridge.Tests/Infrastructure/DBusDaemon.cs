@@ -41,6 +41,9 @@ public sealed class DBusDaemon : IDisposable
     /// <summary>The bus address, e.g. <c>unix:path=/tmp/…/bus,guid=…</c>.</summary>
     public string Address { get; }
 
+    /// <summary>The daemon's process, whose CPU time the benchmark reads.</summary>
+    public int ProcessId => _pid;
+
     /// <summary>Kills the daemon now: every client loses its connection.</summary>
     public void Kill()
     {

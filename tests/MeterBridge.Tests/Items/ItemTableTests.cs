@@ -28,14 +28,14 @@ public class ItemTableTests
         var table = new ItemTable();
         var items = new MeterItems();
         byte[] payload = Encoding.UTF8.GetBytes("{\"grid\":{\"power\":100,\"L1\":{\"power\":50},\"L2\":{\"power\":50}}}");
-        meter.Apply(payload);
+        meter.Apply("", payload);
         items.Update(table, meter.State, Staleness.Fresh);
         table.AcceptChanges();
-        meter.Apply(payload);
+        meter.Apply("", payload);
         items.Update(table, meter.State, Staleness.Fresh);
         Assert.Equal(0, table.Changed.Length);
 
-        meter.Apply("{\"grid\":{\"L2\":{\"power\":60}}}"u8);
+        meter.Apply("", "{\"grid\":{\"L2\":{\"power\":60}}}"u8);
         items.Update(table, meter.State, Staleness.Fresh);
         var changed = table.Changed.ToArray().Select(row => table.Defs[row].Path).Order().ToArray();
         Assert.Equal(["/Ac/L2/Current", "/Ac/L2/Power"], changed);
@@ -53,7 +53,7 @@ public class ItemTableTests
         {
             for (int i = 0; i < count; i++)
             {
-                Assert.True(meter.Apply(payloads[i % payloads.Length]).IsAccepted);
+                Assert.True(meter.Apply("", payloads[i % payloads.Length]).IsAccepted);
                 items.Update(table, meter.State, Staleness.Fresh);
                 table.AcceptChanges();
             }

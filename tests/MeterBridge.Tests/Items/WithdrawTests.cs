@@ -20,7 +20,7 @@ public class WithdrawTests
         var meter = new Meter(new MeterLimits());
         var table = new ItemTable();
         var items = new MeterItems();
-        Assert.True(meter.Apply(Encoding.UTF8.GetBytes(payload)).IsAccepted);
+        Assert.True(meter.Apply("", Encoding.UTF8.GetBytes(payload)).IsAccepted);
         items.Update(table, meter.State, Staleness.Fresh);
         table.AcceptChanges();
         return (meter, table, items);
@@ -77,7 +77,7 @@ public class WithdrawTests
         var (meter, table, items) = Fed("""{"grid":{"power":413,"energy_forward":10}}""");
         Assert.Equal(BusValue.Of(413.0), table[Row("/Ac/L1/Power")]);
 
-        Assert.True(meter.Apply("""{"grid":{"power":900,"L2":{"power":400}}}"""u8).IsAccepted);
+        Assert.True(meter.Apply("", """{"grid":{"power":900,"L2":{"power":400}}}"""u8).IsAccepted);
         items.Update(table, meter.State, Staleness.Fresh);
 
         var changed = table.Changed.ToArray().Select(row => table.Defs[row].Path).ToHashSet();
@@ -96,7 +96,7 @@ public class WithdrawTests
 
         // L1 itself appears later: its own values replace the invalid ones.
         table.AcceptChanges();
-        Assert.True(meter.Apply("""{"grid":{"L1":{"power":500}}}"""u8).IsAccepted);
+        Assert.True(meter.Apply("", """{"grid":{"L1":{"power":500}}}"""u8).IsAccepted);
         items.Update(table, meter.State, Staleness.Fresh);
         Assert.Equal(BusValue.Of(500.0), table[Row("/Ac/L1/Power")]);
         Assert.False(table.IsWithdrawn(Row("/Ac/L1/Power")));

@@ -1,3 +1,4 @@
+using MeterBridge.Tests.Infrastructure;
 using Xunit;
 
 namespace MeterBridge.Tests.Scripts;
@@ -9,7 +10,7 @@ namespace MeterBridge.Tests.Scripts;
 public sealed class ArmCheckScriptTests
 {
     private const string SkippedLine = "SKIPPED: linux-arm packs not served by this feed";
-    private static readonly string Script = Path.Combine(RepoRoot.Path, "ci", "arm-check.sh");
+    private static readonly string Script = Path.Combine(RepoPaths.Root, "ci", "arm-check.sh");
 
     private static ShellResult Run(IDictionary<string, string> env) => Shell.Run(Script, [], env, timeoutSeconds: 120);
 

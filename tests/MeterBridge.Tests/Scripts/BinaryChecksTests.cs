@@ -1,3 +1,4 @@
+using MeterBridge.Tests.Infrastructure;
 using Xunit;
 
 namespace MeterBridge.Tests.Scripts;
@@ -14,7 +15,7 @@ public sealed class BinaryChecksTests
         File.WriteAllText(script, $"source ci/binary-checks.sh\n{check}\necho \"failures=$failures\"\n");
         try
         {
-            var result = Shell.Run(script, [], workingDirectory: RepoRoot.Path);
+            var result = Shell.Run(script, [], workingDirectory: RepoPaths.Root);
             Assert.Equal(0, result.ExitCode);
             string last = result.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries)[^1];
             return (result.Output, int.Parse(last["failures=".Length..]));

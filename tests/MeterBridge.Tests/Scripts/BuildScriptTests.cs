@@ -1,3 +1,4 @@
+using MeterBridge.Tests.Infrastructure;
 using Xunit;
 
 namespace MeterBridge.Tests.Scripts;
@@ -5,7 +6,7 @@ namespace MeterBridge.Tests.Scripts;
 /// <summary>build-linux-arm.sh against a feed that does not serve the linux-arm native AOT packs.</summary>
 public sealed class BuildScriptTests
 {
-    private static readonly string Script = Path.Combine(RepoRoot.Path, "build-linux-arm.sh");
+    private static readonly string Script = Path.Combine(RepoPaths.Root, "build-linux-arm.sh");
 
     [Fact]
     public void Building_linux_arm_from_a_feed_without_its_packs_fails_with_one_clear_line_of_its_own()

@@ -1,3 +1,4 @@
+using MeterBridge.Tests.Infrastructure;
 using System.Security.Cryptography;
 using System.Text;
 
@@ -92,7 +93,7 @@ public sealed class GxRoot : IDisposable
 
     private static void WritePackage(string dir)
     {
-        string repo = RepoRoot.Path;
+        string repo = RepoPaths.Root;
         Directory.CreateDirectory(System.IO.Path.Combine(dir, "service", "log"));
         foreach (var name in new[] { "install.sh", "uninstall.sh", "INSTALL.md" })
             File.Copy(System.IO.Path.Combine(repo, "gx", name), System.IO.Path.Combine(dir, name));

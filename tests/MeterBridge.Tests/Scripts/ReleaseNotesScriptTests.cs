@@ -1,3 +1,4 @@
+using MeterBridge.Tests.Infrastructure;
 using Xunit;
 
 namespace MeterBridge.Tests.Scripts;
@@ -5,12 +6,12 @@ namespace MeterBridge.Tests.Scripts;
 /// <summary>ci/release-notes.sh: README's "Which build" section becomes the notes of a GitHub release.</summary>
 public sealed class ReleaseNotesScriptTests
 {
-    private static readonly string Script = Path.Combine(RepoRoot.Path, "ci", "release-notes.sh");
+    private static readonly string Script = Path.Combine(RepoPaths.Root, "ci", "release-notes.sh");
 
     [Fact]
     public void The_notes_are_the_which_build_section_of_the_readme_and_nothing_after_it()
     {
-        var result = Shell.Run(Script, [Path.Combine(RepoRoot.Path, "README.md")]);
+        var result = Shell.Run(Script, [Path.Combine(RepoPaths.Root, "README.md")]);
 
         Assert.Equal(0, result.ExitCode);
         string notes = result.Stdout;
