@@ -10,7 +10,7 @@ namespace MeterBridge.Cli;
 /// The command line: <c>meterbridge [run]</c>, <c>check</c>, <c>decode [FILE]</c>, <c>detect</c>, <c>--help</c>, <c>--version</c>,
 /// every config key as a flag on every command. Callable in-process with any <see cref="AppIo"/> so tests can run it.
 /// </summary>
-public static class App
+internal static class App
 {
     public static int Run(string[] args, AppIo io) => RunAsync(args, io).GetAwaiter().GetResult();
 

@@ -1,7 +1,7 @@
 namespace MeterBridge.Cli;
 
 /// <summary>What the command line talks to: the console and the process environment, or test doubles.</summary>
-public sealed record AppIo(
+internal sealed record AppIo(
     TextReader In,
     TextWriter Out,
     TextWriter Error,

@@ -7,7 +7,7 @@ namespace MeterBridge.Cli;
 /// <c>meterbridge check</c>: shows the effective settings, one <c>key = value</c> per line with where each value came
 /// from (the password masked), then the warnings, and exits 0; or writes every problem to stderr and exits 2.
 /// </summary>
-public static class CheckCommand
+internal static class CheckCommand
 {
     private const int SourceColumn = 44;
 

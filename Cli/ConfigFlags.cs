@@ -8,7 +8,7 @@ namespace MeterBridge.Cli;
 /// All take their value as text and are checked by the same code as config file values, so messages are uniform.
 /// They are recursive: every command accepts them.
 /// </summary>
-public sealed class ConfigFlags
+internal sealed class ConfigFlags
 {
     private readonly List<(ConfigKey Key, Option<string> Option)> _keys = [];
 

@@ -16,7 +16,7 @@ namespace MeterBridge.Cli;
 /// The lines are read as bytes and streamed, so the meter judges exactly the bytes the bridge would get, and a file
 /// of any size runs in the same memory.
 /// </summary>
-public static class DecodeCommand
+internal static class DecodeCommand
 {
     // Reasons hold "±" and "…": keep them readable for the person running the command.
     private static readonly JsonWriterOptions JsonOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };

@@ -15,7 +15,7 @@ namespace MeterBridge.Cli;
 /// (or, with <c>--json</c>, a JSON line per meter). Publishes nothing and never touches D-Bus. Exit 0: a meter found;
 /// 1: none (the busiest topics are listed, to write a mapping from), or no broker; 2: bad flags or config.
 /// </summary>
-public static class DetectCommand
+internal static class DetectCommand
 {
     public const int DefaultSeconds = 15;
     public const int MaxSeconds = 600;

@@ -4,7 +4,7 @@ namespace MeterBridge.Cli;
 
 /// <summary>How problems and warnings of the settings are written: one line each, problems as they are
 /// (<c>config.ini:12: timeout = "abc" is not a number of seconds</c>), warnings marked as such.</summary>
-public static class Diagnostics
+internal static class Diagnostics
 {
     public const string WarningPrefix = "warning: ";
 

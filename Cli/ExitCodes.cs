@@ -1,7 +1,7 @@
 namespace MeterBridge.Cli;
 
 /// <summary>The process exit codes (documented in the README; daemontools and scripts go by them).</summary>
-public static class ExitCodes
+internal static class ExitCodes
 {
     /// <summary>A clean stop (SIGTERM, Ctrl+C), or a command that did what it was asked.</summary>
     public const int Ok = 0;

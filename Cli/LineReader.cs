@@ -4,7 +4,7 @@ namespace MeterBridge.Cli;
 /// The lines of a byte stream, split at '\n' (a '\r' before it is dropped), read in chunks into one reused buffer.
 /// A line longer than the limit is counted but not kept, so no line, however long, is ever held whole.
 /// </summary>
-public sealed class LineReader(Stream input, int limit)
+internal sealed class LineReader(Stream input, int limit)
 {
     private readonly byte[] _chunk = new byte[64 * 1024];
     private byte[] _line = new byte[4096];

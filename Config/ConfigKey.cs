@@ -8,7 +8,7 @@ namespace MeterBridge.Config;
 /// <param name="ValueName">What the value is, for help: SECONDS, 0|1, ...</param>
 /// <param name="Apply">Returns the settings with this key's value set, or null and the problem
 /// (a phrase that follows the quoted value: <c>is not a number of seconds</c>).</param>
-public sealed record ConfigKey(
+internal sealed record ConfigKey(
     string Name,
     KeyHome Home,
     string ValueName,
@@ -24,7 +24,7 @@ public sealed record ConfigKey(
 }
 
 /// <summary>Where a config.ini key is read, as the Python driver reads it.</summary>
-public enum KeyHome : byte
+internal enum KeyHome : byte
 {
     /// <summary>Read from <c>config["DEFAULT"]</c>: only the [DEFAULT] section counts.</summary>
     Default,
@@ -33,7 +33,7 @@ public enum KeyHome : byte
 }
 
 /// <summary>What applying one value gave: new settings, or the problem.</summary>
-public readonly record struct KeyResult(Settings? Settings, string? Problem)
+internal readonly record struct KeyResult(Settings? Settings, string? Problem)
 {
     public static KeyResult Ok(Settings settings) => new(settings, null);
 

@@ -7,7 +7,7 @@ namespace MeterBridge.Config;
 /// <summary>Every config.ini key, in the order <c>meterbridge check</c> shows them: the Python driver's [DEFAULT] and
 /// [MQTT] keys (README "Configuration"), then MeterBridge's own (read like [MQTT] keys, so they may stand in
 /// either section).</summary>
-public static class ConfigKeys
+internal static class ConfigKeys
 {
     public const string Password = "password";
 

@@ -9,7 +9,7 @@ namespace MeterBridge.Config;
 /// section are not. A Shelly preset makes an unset <c>timeout</c> 120 s: Shellys report on change only.
 /// The compiler's problems are worded here, where it is known where each value was written.
 /// </summary>
-public static class MappingSection
+internal static class MappingSection
 {
     public const string Name = "MAPPING";
     public const double ShellyTimeout = 120;

@@ -1,6 +1,7 @@
 namespace MeterBridge.Config;
 
 /// <summary>What the meter measures on the GX: the first part of its service name (<c>com.victronenergy.grid.*</c>).</summary>
+/// <remarks>Public, one of the few product types that are: the tests' theories take it as a parameter.</remarks>
 public enum Role : byte
 {
     Grid,
@@ -11,7 +12,7 @@ public enum Role : byte
 }
 
 /// <summary>The names a role goes by: on D-Bus and in config files (<c>acload</c>) and for people (<c>AC Load</c>).</summary>
-public static class RoleNames
+internal static class RoleNames
 {
     public static readonly string[] Allowed = ["grid", "genset", "acload", "heatpump", "pvinverter"];
 

@@ -8,7 +8,7 @@ namespace MeterBridge.Config;
 /// The effective settings after flags, config file and defaults are merged (in that order of precedence).
 /// Every key of the Python driver's config.ini has a property here; the rest are MeterBridge's own.
 /// </summary>
-public sealed record Settings
+internal sealed record Settings
 {
     /// <summary>The meter's defaults are said once, in <see cref="MeterLimits"/>.</summary>
     private static readonly MeterLimits MeterDefaults = new();

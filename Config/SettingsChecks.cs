@@ -1,7 +1,7 @@
 namespace MeterBridge.Config;
 
 /// <summary>Checks that look at several settings together, or at the files they name, after all sources are merged.</summary>
-public static class SettingsChecks
+internal static class SettingsChecks
 {
     /// <summary>What the Python driver's sample has instead of a broker address.</summary>
     public const string SamplePlaceholder = "IP_ADDR_OR_FQDN";

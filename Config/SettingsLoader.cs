@@ -9,7 +9,7 @@ namespace MeterBridge.Config;
 /// Only values that are used are checked: a key given as a flag (or a password given another way) is not read from
 /// the file, so a flag can stand in for a bad line; the line itself must still be well-formed ini.
 /// </summary>
-public static class SettingsLoader
+internal static class SettingsLoader
 {
     public const string ConfigFileName = "config.ini";
     public const string PasswordVariable = "MQTT_PASSWORD";
@@ -152,7 +152,7 @@ public static class SettingsLoader
 
 /// <summary>Everything the settings come from besides the config file's content: the flags (as typed, keyed by
 /// config key name), the file flags, the environment and where the binary lives.</summary>
-public sealed record SettingsInput
+internal sealed record SettingsInput
 {
     /// <summary>Flag values by config key name (<c>timeout</c> for <c>--timeout</c>), still text: they are checked
     /// by the same code as file values.</summary>
@@ -168,7 +168,7 @@ public sealed record SettingsInput
 
 /// <summary>What loading the settings gave: the settings, every problem (each one line; any problem means exit 2),
 /// warnings, where each value came from, and the config file that was read (null if none).</summary>
-public sealed record SettingsLoad(
+internal sealed record SettingsLoad(
     Settings Settings,
     IReadOnlyList<string> Problems,
     IReadOnlyList<string> Warnings,

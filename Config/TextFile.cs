@@ -5,7 +5,7 @@ namespace MeterBridge.Config;
 
 /// <summary>Reads a small text file, turning failures into a short reason. (Exception messages are resource keys in
 /// the trimmed binary, so they are not shown.)</summary>
-public static class TextFile
+internal static class TextFile
 {
     /// <summary>Null and the text, or the reason it could not be read (a phrase: "does not exist").</summary>
     public static string? TryRead(string path, out string text)
@@ -100,7 +100,7 @@ public static class TextFile
 /// is refused, naming the line, instead of silently turning bytes into U+FFFD), and no larger than a config file
 /// can sensibly be: a multi-MB file named by mistake ends in one line and exit 2, not in the 32 MiB heap limit.
 /// </summary>
-public static class ConfigFileText
+internal static class ConfigFileText
 {
     /// <summary>The sample with every comment is about 5 KB.</summary>
     public const int MaxBytes = 256 * 1024;

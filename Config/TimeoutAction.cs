@@ -1,7 +1,7 @@
 namespace MeterBridge.Config;
 
 /// <summary>What happens when no message was accepted for <c>timeout</c> seconds (docs/payloads.md "Staleness").</summary>
-public enum TimeoutAction : byte
+internal enum TimeoutAction : byte
 {
     Remove,
     Zero,
@@ -10,7 +10,7 @@ public enum TimeoutAction : byte
 }
 
 /// <summary>The <c>timeout_action</c> key's words.</summary>
-public static class TimeoutActionText
+internal static class TimeoutActionText
 {
     private static readonly string[] Names = ["remove", "zero", "invalidate", "exit"];
 

@@ -4,7 +4,7 @@ namespace MeterBridge.Config;
 
 /// <summary>Keys and sections of a config file that nothing reads: warnings, not errors, so a file with an extra
 /// key (or one for a newer version) still starts, and a misspelt key is still pointed out.</summary>
-public static class UnusedKeys
+internal static class UnusedKeys
 {
     /// <summary>One warning per unused key or section, at most <see cref="IniFile.MaxErrors"/> and then one line
     /// that says there are more.</summary>

@@ -7,7 +7,7 @@ namespace MeterBridge.Config;
 /// 1/true/yes/on and 0/false/no/off (as configparser's getboolean; note "0" is off, unlike the Python driver).
 /// Below it, the other two things every message about a value needs: where it came from (<see cref="ValueOrigin"/>)
 /// and the password kept out (<see cref="PasswordText"/>).</summary>
-public static class ValueText
+internal static class ValueText
 {
     public static bool TryBool(string text, out bool value)
     {
@@ -52,7 +52,7 @@ public static class ValueText
 /// <summary>Where an effective value came from: <see cref="Source"/> for <c>meterbridge check</c>
 /// (<c>default</c>, <c>--timeout</c>, <c>config.ini:12</c>) and <see cref="Where"/>, the start of a message about it
 /// (<c>config.ini:12: timeout =</c> or <c>--timeout</c>), followed by the quoted value and the problem.</summary>
-public sealed record ValueOrigin(string Source, string Where)
+internal sealed record ValueOrigin(string Source, string Where)
 {
     /// <summary>The source of a value nobody set.</summary>
     public const string DefaultSource = "default";
@@ -72,7 +72,7 @@ public sealed record ValueOrigin(string Source, string Where)
 /// indented so that it continues the value above) is shown as the key and a mask, whatever is wrong with it.
 /// (stderr goes to the GX's log under daemontools, once per restart.)
 /// </summary>
-public static class PasswordText
+internal static class PasswordText
 {
     public const string Mask = "********";
 

@@ -3,7 +3,7 @@ using System.Diagnostics;
 namespace MeterBridge.Core;
 
 /// <summary>Turns a Stopwatch deadline into the milliseconds a wait takes.</summary>
-public static class Deadline
+internal static class Deadline
 {
     /// <summary>The longest single wait: a far deadline (a timeout of a year) is waited for in steps.</summary>
     public const int LongestWaitMs = 3_600_000;

@@ -4,7 +4,7 @@ namespace MeterBridge.Core;
 /// Reads one message into a <see cref="Reading"/>: the seed format (<see cref="PayloadDecoder"/>) or a source's rules.
 /// Called per message on the hot path, so an implementation allocates nothing for a well-formed payload.
 /// </summary>
-public interface IPayloadDecoder
+internal interface IPayloadDecoder
 {
     /// <summary>Whether a rejection names its key as a [MAPPING] key (<c>power_L1</c>) rather than as the seed JSON does
     /// (<c>grid.L1.power</c>): a mapped source's user never wrote the seed JSON.</summary>

@@ -5,7 +5,7 @@ namespace MeterBridge.Core;
 
 /// <summary>docs/payloads.md, numbers: a JSON number, or a string holding one in invariant form (blanks around allowed);
 /// finite only. Shared by the seed decoder and the mapped one, so both judge a value alike.</summary>
-public static class JsonNumber
+internal static class JsonNumber
 {
     /// <summary>Longest string that can still hold a number ("  -1.2345678901234567e+308  ").</summary>
     private const int MaxNumberText = 64;

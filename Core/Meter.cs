@@ -4,7 +4,7 @@ namespace MeterBridge.Core;
 /// The meter as docs/payloads.md describes it: a payload goes in whole or not at all.
 /// Decode (the seed format, or a mapped source's rules), check, merge; then <see cref="MeterState.Show"/> tells what it displays.
 /// </summary>
-public sealed class Meter
+internal sealed class Meter
 {
     private readonly IPayloadDecoder _decoder;
     private Reading _reading = Reading.Empty();

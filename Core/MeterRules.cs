@@ -4,7 +4,7 @@ namespace MeterBridge.Core;
 /// The plausibility rules of docs/payloads.md: a message that breaks one is rejected whole,
 /// so a Tasmota glitch of 999999 W never reaches the ESS loop.
 /// </summary>
-public static class MeterRules
+internal static class MeterRules
 {
     public static Verdict Check(in Reading reading, MeterLimits limits)
     {

@@ -5,7 +5,7 @@ namespace MeterBridge.Core;
 /// phases exist. <see cref="Merge"/> applies an accepted reading; <see cref="Show"/> derives what
 /// the meter displays (docs/payloads.md "Merging" and "What the meter shows").
 /// </summary>
-public sealed class MeterState
+internal sealed class MeterState
 {
     private Reading _received = Reading.Empty();
     private int _phases; // bit n set: phase Ln exists

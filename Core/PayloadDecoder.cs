@@ -9,7 +9,7 @@ namespace MeterBridge.Core;
 /// (docs/payloads.md "Shape" and "Numbers"); the plausibility rules are <see cref="MeterRules"/>.
 /// The topic does not matter. Holds no state: one instance serves every meter.
 /// </summary>
-public sealed class PayloadDecoder : IPayloadDecoder
+internal sealed class PayloadDecoder : IPayloadDecoder
 {
     public static readonly PayloadDecoder Instance = new();
 

@@ -3,6 +3,7 @@ using System.Text;
 namespace MeterBridge.Core;
 
 /// <summary>What a payload key measures. The order is the order of the D-Bus leaves in Items/MeterPaths.</summary>
+/// <remarks>Public, one of the few product types that are: the tests' theories take it as a parameter.</remarks>
 public enum Quantity : byte
 {
     Power = 0,
@@ -15,6 +16,7 @@ public enum Quantity : byte
 }
 
 /// <summary>Where a quantity was measured: the meter's total or one phase.</summary>
+/// <remarks>Public, one of the few product types that are: the tests' theories take it as a parameter.</remarks>
 public enum Location : byte
 {
     Total = 0,
@@ -28,7 +30,7 @@ public enum Location : byte
 /// keys (<c>power</c>, <c>grid.L1.power</c>, Tasmota's <c>power_L1</c>) and the <c>[MAPPING]</c> keys (<c>power_l1</c>, lower
 /// case as configparser hands them over).
 /// </summary>
-public static class QuantityKeys
+internal static class QuantityKeys
 {
     /// <summary>The quantity's key, as UTF-8 for the decoder.</summary>
     public static ReadOnlySpan<byte> Utf8(Quantity quantity) => quantity switch

@@ -7,7 +7,7 @@ namespace MeterBridge.Core;
 /// "not in this message". A fixed-size struct, so decoding a message allocates nothing.
 /// </summary>
 [InlineArray(Size)]
-public struct Reading
+internal struct Reading
 {
     public const int Locations = 4;
     public const int Quantities = 7;

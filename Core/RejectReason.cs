@@ -1,6 +1,7 @@
 namespace MeterBridge.Core;
 
 /// <summary>Why a payload was not applied. <see cref="None"/> means it was accepted.</summary>
+/// <remarks>Public, one of the few product types that are: the tests' theories take it as a parameter.</remarks>
 public enum RejectReason : byte
 {
     None = 0,

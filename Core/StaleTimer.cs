@@ -4,7 +4,7 @@ namespace MeterBridge.Core;
 /// Counts the time since the last accepted message, in Stopwatch ticks handed in by the caller, so the rule
 /// is testable without a clock. A timeout of 0 means the meter never goes stale.
 /// </summary>
-public sealed class StaleTimer(double timeoutSeconds, long frequency)
+internal sealed class StaleTimer(double timeoutSeconds, long frequency)
 {
     // Capped far beyond any real timeout (about 70 years in nanosecond ticks), so that deadlines never overflow.
     private readonly long _timeoutTicks = (long)Math.Min(timeoutSeconds * frequency, long.MaxValue / 4);

@@ -8,7 +8,7 @@ namespace MeterBridge.Core;
 /// when somebody logs it.
 /// </summary>
 /// <param name="Mapped">From a preset or mapping: the key is named as in [MAPPING] (<c>power_L1</c>), not as in the seed JSON.</param>
-public readonly record struct Verdict(RejectReason Reason, Location Location = Location.Total, Quantity Quantity = Quantity.Power, double Value = double.NaN, bool Mapped = false)
+internal readonly record struct Verdict(RejectReason Reason, Location Location = Location.Total, Quantity Quantity = Quantity.Power, double Value = double.NaN, bool Mapped = false)
 {
     public static Verdict Accepted => default;
 

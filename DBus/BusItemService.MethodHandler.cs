@@ -2,7 +2,7 @@ using Tmds.DBus.Protocol;
 
 namespace MeterBridge.DBus;
 
-public sealed partial class BusItemService
+internal sealed partial class BusItemService
 {
     /// <summary>
     /// One handler for the whole tree (<c>/</c> with child paths), so the service decides which objects

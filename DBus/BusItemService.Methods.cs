@@ -3,7 +3,7 @@ using Tmds.DBus.Protocol;
 
 namespace MeterBridge.DBus;
 
-public sealed partial class BusItemService
+internal sealed partial class BusItemService
 {
     /// <summary>velib's VeDbusItemExport answer when a path has no description.</summary>
     private const string NoDescription = "No description given";

@@ -3,7 +3,7 @@ using Tmds.DBus.Protocol;
 
 namespace MeterBridge.DBus;
 
-public sealed partial class BusItemService
+internal sealed partial class BusItemService
 {
     /// <summary>
     /// Sends the rows changed since the last call as ONE <c>ItemsChanged</c> on <c>/</c> (only rows that

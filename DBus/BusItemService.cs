@@ -13,7 +13,7 @@ namespace MeterBridge.DBus;
 /// <see cref="PublishChanges"/> takes it itself.
 /// </para>
 /// </summary>
-public sealed partial class BusItemService : IAsyncDisposable
+internal sealed partial class BusItemService : IAsyncDisposable
 {
     private readonly string? _busAddress;
     private readonly ItemWriter _writer;

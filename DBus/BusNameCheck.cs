@@ -6,7 +6,7 @@ namespace MeterBridge.DBus;
 /// Asks the bus at start whether the service name is already owned, so a second meter with the same
 /// device_instance fails at once (exit code 3) instead of at its first message; and proves the bus is reachable.
 /// </summary>
-public static class BusNameCheck
+internal static class BusNameCheck
 {
     public static Task<bool> IsTakenAsync(string? busAddress, string name) => Task.Run(async () =>
     {

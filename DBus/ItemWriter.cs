@@ -7,4 +7,4 @@ namespace MeterBridge.DBus;
 /// 2 rejected by validation (velib's codes). Called with the table lock held, on the connection's
 /// thread; an accepting writer stores the value in <paramref name="table"/> and the service publishes it.
 /// </summary>
-public delegate int ItemWriter(ItemTable table, int row, in BusValue requested);
+internal delegate int ItemWriter(ItemTable table, int row, in BusValue requested);

@@ -1,7 +1,7 @@
 namespace MeterBridge.DBus;
 
 /// <summary>The answers of BusItem <c>SetValue</c>, as velib's VeDbusItemExport gives them.</summary>
-public static class SetValueResult
+internal static class SetValueResult
 {
     public const int Accepted = 0;
     public const int NotWritable = 1;

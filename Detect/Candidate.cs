@@ -5,7 +5,7 @@ namespace MeterBridge.Detect;
 /// the <c>[MAPPING]</c> rules for <c>custom</c>) and what kind of device it looks like. Only a guess until
 /// <see cref="Detector"/> has read a power or an energy with it.
 /// </summary>
-public sealed record Candidate(string Format, string Topic, int Channel, string Kind, IReadOnlyList<(string Key, string Rule)> Mapping)
+internal sealed record Candidate(string Format, string Topic, int Channel, string Kind, IReadOnlyList<(string Key, string Rule)> Mapping)
 {
     public Candidate(string format, string topic, int channel, string kind) : this(format, topic, channel, kind, []) { }
 

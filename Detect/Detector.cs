@@ -12,7 +12,7 @@ namespace MeterBridge.Detect;
 /// message of every topic its rules subscribe to is fed, in order of arrival, to a fresh meter, and the GX would then
 /// show a power or an energy.
 /// </summary>
-public static class Detector
+internal static class Detector
 {
     public static List<FoundMeter> Find(IReadOnlyCollection<SeenTopic> seen, Settings settings)
     {

@@ -5,7 +5,7 @@ using MeterBridge.Items;
 namespace MeterBridge.Detect;
 
 /// <summary>A confirmed meter: the guess, the settings that read it, how many messages it had, and what the GX would show.</summary>
-public sealed record FoundMeter(Candidate Candidate, Settings Settings, long Messages, MeterReadout Readout)
+internal sealed record FoundMeter(Candidate Candidate, Settings Settings, long Messages, MeterReadout Readout)
 {
     public int Phases => Readout.Table[MeterPaths.NrOfPhases].AsInt32;
 

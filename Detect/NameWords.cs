@@ -8,7 +8,7 @@ namespace MeterBridge.Detect;
 /// <c>grid_power</c> from <c>solar_power</c>). Names that say something else about a power (a factor, a daily counter,
 /// a limit, a radio's transmit power) are not a meter's reading.
 /// </summary>
-public static class NameWords
+internal static class NameWords
 {
     public readonly record struct Meaning(string Key, string Stem, double Factor);
 

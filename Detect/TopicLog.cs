@@ -8,7 +8,7 @@ namespace MeterBridge.Detect;
 /// that does not fit keeps the older one; a meter's topics are small and repeat). Thread-safe: MQTT writes, the
 /// progress line and the report read.
 /// </summary>
-public sealed class TopicLog(int maxPayloadSize)
+internal sealed class TopicLog(int maxPayloadSize)
 {
     public const int MaxTopics = 4096;
     public const long MaxBytes = 8 * 1024 * 1024;

@@ -1,7 +1,7 @@
 namespace MeterBridge.Items;
 
 /// <summary>The D-Bus wire type of a value, as velib sends it.</summary>
-public enum BusType : byte
+internal enum BusType : byte
 {
     /// <summary>Invalid: an empty <c>ai</c>.</summary>
     Invalid = 0,

@@ -4,7 +4,7 @@ namespace MeterBridge.Items;
 /// One D-Bus item value. Numbers live in <see cref="Number"/> (an Int32 is a whole double),
 /// strings and lists in <see cref="Reference"/>. Equality is what the diff uses.
 /// </summary>
-public readonly record struct BusValue(BusType Type, double Number = 0, object? Reference = null)
+internal readonly record struct BusValue(BusType Type, double Number = 0, object? Reference = null)
 {
     public static readonly BusValue Invalid = default;
 

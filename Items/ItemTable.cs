@@ -11,7 +11,7 @@ namespace MeterBridge.Items;
 /// i.e. becomes invalid in the next signal, and goes only with a new registration (<see cref="DropWithdrawn"/>).
 /// </para>
 /// </summary>
-public sealed class ItemTable
+internal sealed class ItemTable
 {
     private readonly BusValue[] _values;
     private readonly bool[] _present;

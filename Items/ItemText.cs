@@ -3,7 +3,7 @@ using System.Globalization;
 namespace MeterBridge.Items;
 
 /// <summary>Writes an item's text into a caller's buffer, invariant culture, without allocating.</summary>
-public static class ItemText
+internal static class ItemText
 {
     /// <summary>Enough for any number this meter shows with its unit.</summary>
     public const int MaxNumberLength = 48;

@@ -6,7 +6,7 @@ namespace MeterBridge.Items;
 /// Puts what the meter shows into the item table: the measurement rows, /NrOfPhases and /Connected. A location is
 /// present from the first time it is shown; one no longer shown is withdrawn (invalid), never silently dropped.
 /// </summary>
-public sealed class MeterItems
+internal sealed class MeterItems
 {
     private Reading _shown = Reading.Empty();
 

@@ -8,7 +8,7 @@ namespace MeterBridge.Items;
 /// (location × quantity), so the meter's values map onto rows without a lookup.
 /// Which rows are present depends on the phases seen and the role.
 /// </summary>
-public static class MeterPaths
+internal static class MeterPaths
 {
     /// <summary>The leaf under <c>/Ac</c> or <c>/Ac/Lx</c> for each <see cref="Quantity"/>, in order.</summary>
     private static readonly (string Leaf, TextFormat Format)[] Leaves =

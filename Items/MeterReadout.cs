@@ -8,7 +8,7 @@ namespace MeterBridge.Items;
 /// and <c>detect</c> per meter found. The same <see cref="Meter"/>, <see cref="MeterItems"/> and <see cref="ItemTable"/>
 /// as the bridge, so both commands show exactly what <c>run</c> would publish.
 /// </summary>
-public sealed class MeterReadout(MeterLimits limits, IPayloadDecoder decoder)
+internal sealed class MeterReadout(MeterLimits limits, IPayloadDecoder decoder)
 {
     private readonly Meter _meter = new(limits, decoder);
     private readonly MeterItems _items = new();

@@ -1,6 +1,7 @@
 namespace MeterBridge.Items;
 
 /// <summary>How an item's <c>GetText</c> looks: the unit and number of decimals official meters use.</summary>
+/// <remarks>Public, one of the few product types that are: the tests' theories take it as a parameter.</remarks>
 public enum TextFormat : byte
 {
     /// <summary><c>1234.5 W</c></summary>

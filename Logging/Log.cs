@@ -5,7 +5,7 @@ namespace MeterBridge.Logging;
 /// One line per event on standard output, <c>LEVEL message</c>; daemontools' multilog adds the time.
 /// Lines below the configured level are dropped. Thread-safe: MQTT, D-Bus and the publisher all log.
 /// </summary>
-public sealed class Log(LogLevel minimum, TextWriter output)
+internal sealed class Log(LogLevel minimum, TextWriter output)
 {
     private readonly Lock _gate = new();
 

@@ -1,7 +1,7 @@
 namespace MeterBridge.Logging;
 
 /// <summary>The <c>logging</c> key: lines below this level are not written.</summary>
-public enum LogLevel : byte
+internal enum LogLevel : byte
 {
     Debug,
     Info,
@@ -10,7 +10,7 @@ public enum LogLevel : byte
 }
 
 /// <summary>The <c>logging</c> key's words, as Python's logging names them: also each log line's label.</summary>
-public static class LogLevelText
+internal static class LogLevelText
 {
     private static readonly string[] Names = ["DEBUG", "INFO", "WARNING", "ERROR"];
 

@@ -8,7 +8,7 @@ namespace MeterBridge.Logging;
 /// A problem that quotes a value (an out-of-range power, a payload size) is reported with a <c>kind</c> without the
 /// value: otherwise a publisher sending random out-of-range numbers would get a line per message.
 /// </summary>
-public sealed class RepeatFilter(Log log, TimeSpan window)
+internal sealed class RepeatFilter(Log log, TimeSpan window)
 {
     private sealed class Entry
     {

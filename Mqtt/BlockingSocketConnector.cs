@@ -9,7 +9,7 @@ namespace MeterBridge.Mqtt;
 /// calls only, so that the socket never joins .NET's epoll set. Remembers the newest stream: the MQTT reader asks it
 /// whether more bytes are waiting.
 /// </summary>
-public sealed class BlockingSocketConnector : IMqttClientStreamProvider
+internal sealed class BlockingSocketConnector : IMqttClientStreamProvider
 {
     /// <summary>
     /// The socket's receive buffer, set before connecting (the window scale is agreed then). The default 128 KiB leaves

@@ -11,7 +11,7 @@ namespace MeterBridge.Mqtt;
 /// kernel collects the next messages (Mqtt/ReaderAdapter.cs). Small reads (TLS records, MQTTnet's) are buffered, so
 /// one recv serves many; a large one (the QoS 0 reader's whole batch) goes straight into the caller's buffer. MQTTnet layers TLS on top when it is enabled.
 /// </summary>
-public sealed class BlockingSocketStream(Socket socket, EndPoint remote) : Stream, IMqttClientStreamEndPoints
+internal sealed class BlockingSocketStream(Socket socket, EndPoint remote) : Stream, IMqttClientStreamEndPoints
 {
     private readonly byte[] _buffer = new byte[16 * 1024];
     private int _start, _end;

@@ -6,7 +6,7 @@ using MQTTnet.Formatter;
 namespace MeterBridge.Mqtt;
 
 /// <summary>Turns the settings into MQTTnet client options: address, credentials, protocol, keepalive and TLS.</summary>
-public static class BrokerOptions
+internal static class BrokerOptions
 {
     /// <summary>
     /// Room in a PUBLISH beside its payload: the topic (at most 65 535 bytes and its length), the packet id and MQTT 5

@@ -12,7 +12,7 @@ namespace MeterBridge.Mqtt;
 /// (UseSystemResourceKeys), so .NET's own texts are keys such as <c>Arg_TimeoutException</c> or
 /// <c>net_ssl_io_cert_custom_validation</c>: every case we know gets our own text, the rest its message as is.
 /// </summary>
-public static class BrokerProblem
+internal static class BrokerProblem
 {
     /// <param name="certificateRefusal">Why the broker's certificate was refused, when it was (CertificateCheck).</param>
     /// <param name="connecting">True before CONNACK: a TLS connection closed then most likely failed the handshake.</param>
@@ -89,13 +89,13 @@ public static class BrokerProblem
 }
 
 /// <summary>A CONNACK with a result code other than Success.</summary>
-public sealed class BrokerRefusedException(MqttClientConnectResultCode code) : Exception($"the broker answered {ReasonWords.Of((int)code)}")
+internal sealed class BrokerRefusedException(MqttClientConnectResultCode code) : Exception($"the broker answered {ReasonWords.Of((int)code)}")
 {
     public MqttClientConnectResultCode Code { get; } = code;
 }
 
 /// <summary>A SUBACK with a failure code: the broker will send nothing on that topic filter.</summary>
-public sealed class SubscriptionRefusedException(string topic, MqttClientSubscribeResultCode code) : Exception($"the broker refused {topic}: {ReasonWords.Of((int)code)}")
+internal sealed class SubscriptionRefusedException(string topic, MqttClientSubscribeResultCode code) : Exception($"the broker refused {topic}: {ReasonWords.Of((int)code)}")
 {
     public string Topic { get; } = topic;
     public MqttClientSubscribeResultCode Code { get; } = code;
@@ -105,10 +105,10 @@ public sealed class SubscriptionRefusedException(string topic, MqttClientSubscri
 /// The broker broke the MQTT standard (a 200 MB SUBACK, a PUBLISH with QoS 3 or before CONNACK, …): the connection is
 /// dropped and made again. The message says what the broker did, never what a packet carried.
 /// </summary>
-public sealed class BrokerViolationException(string message) : MqttCommunicationException(message);
+internal sealed class BrokerViolationException(string message) : MqttCommunicationException(message);
 
 /// <summary>The broker ended the connection: closed it, or (MQTT 5) sent a DISCONNECT; the message says which, in words.</summary>
-public sealed class BrokerEndedException(string message) : MqttCommunicationException(message);
+internal sealed class BrokerEndedException(string message) : MqttCommunicationException(message);
 
 /// <summary>The keep-alive gave up on a broker that stopped answering (ReaderAdapter); the message says for how long.</summary>
-public sealed class BrokerSilentException(string message, Exception? inner) : MqttCommunicationException(message, inner!);
+internal sealed class BrokerSilentException(string message, Exception? inner) : MqttCommunicationException(message, inner!);

@@ -10,7 +10,7 @@ namespace MeterBridge.Mqtt;
 /// <c>tls_insecure</c> forgives only a host name that does not match, never an untrusted chain. Remembers why the
 /// last certificate was refused, because .NET's own error then only says "custom validation failed".
 /// </summary>
-public sealed class CertificateCheck(Settings settings)
+internal sealed class CertificateCheck(Settings settings)
 {
     /// <summary>Why the last certificate was refused, in words a user can act on; null when none was.</summary>
     public string? LastRefusal { get; private set; }

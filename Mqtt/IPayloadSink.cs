@@ -3,7 +3,7 @@ using System.Buffers;
 namespace MeterBridge.Mqtt;
 
 /// <summary>Where the MQTT edge hands what it reads: the bridge.</summary>
-public interface IPayloadSink
+internal interface IPayloadSink
 {
     /// <summary>One message: decode and merge it (no D-Bus traffic yet).</summary>
     void OnPayload(string topic, ReadOnlySequence<byte> payload);

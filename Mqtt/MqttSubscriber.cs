@@ -11,7 +11,7 @@ namespace MeterBridge.Mqtt;
 /// goes away retries after 1 s, 2 s, then every 3 s, logging a line per change of state, not per try.
 /// A broker problem never ends the process.
 /// </summary>
-public sealed class MqttSubscriber(Settings settings, string clientId, Log log, IPayloadSink sink)
+internal sealed class MqttSubscriber(Settings settings, string clientId, Log log, IPayloadSink sink)
 {
     private static readonly TimeSpan FirstRetry = TimeSpan.FromSeconds(1);
     // The cap bounds how long values stay away after the broker returns: at most one wait plus a connect, well

@@ -15,7 +15,7 @@ namespace MeterBridge.Mqtt;
 /// MQTTnet's buffer, so the hot path keeps its reads and gains no copy.
 /// </summary>
 /// <param name="onSkipped">Told the total size of each dropped message (on the read thread).</param>
-public sealed class OversizedPublishFilter(IMqttChannel inner, long maxRemainingLength, Action<long> onSkipped) : IMqttChannel
+internal sealed class OversizedPublishFilter(IMqttChannel inner, long maxRemainingLength, Action<long> onSkipped) : IMqttChannel
 {
     // A PUBLISH larger than this leaves MQTTnet's copies of it for the GC to give back (MemoryGiveBack).
     private const int LargeMessage = 1024 * 1024;

@@ -14,7 +14,7 @@ namespace MeterBridge.Mqtt;
 /// cache), where MQTTnet would allocate an array, a packet and two strings per message; every other packet is copied
 /// out and decoded by MQTTnet; a PUBLISH too large for the bridge is read past in pieces and dropped.
 /// </summary>
-public sealed class PacketReader(IMqttChannel channel, MqttPacketFormatterAdapter formatter, long maxPublishLength)
+internal sealed class PacketReader(IMqttChannel channel, MqttPacketFormatterAdapter formatter, long maxPublishLength)
 {
     private const int FirstSize = 16 * 1024;
     private const int ShrinkAbove = 1024 * 1024;

@@ -15,7 +15,7 @@ namespace MeterBridge.Mqtt;
 /// <param name="qos0Socket">The blocking socket a QoS 0 subscription is read from by our reader thread; null (QoS 1):
 /// every PUBLISH goes to MQTTnet, which acknowledges it.</param>
 /// <param name="maxPublishLength">A PUBLISH with a longer remaining length is dropped unread.</param>
-public sealed class ReaderAdapterFactory(TimeSpan keepAlive, IPayloadSink sink, BlockingSocketConnector? qos0Socket, long maxPublishLength)
+internal sealed class ReaderAdapterFactory(TimeSpan keepAlive, IPayloadSink sink, BlockingSocketConnector? qos0Socket, long maxPublishLength)
     : IMqttClientAdapterFactory
 {
     public IMqttChannelAdapter CreateClientAdapter(MqttClientOptions options, MqttPacketInspector packetInspector, IMqttNetLogger logger)

@@ -10,7 +10,7 @@ namespace MeterBridge.Sources;
 /// empty payload (any case, also inside a JSON string), a JSON object or array are not carried; anything else is bad.
 /// The payload comes trimmed of blanks and a byte order mark.
 /// </summary>
-public static class BareValue
+internal static class BareValue
 {
     private const int MaxText = 64;
 
@@ -53,7 +53,7 @@ public static class BareValue
 }
 
 /// <summary>What a rule found in a message: a number, nothing (not carried), or something that rejects the message.</summary>
-public enum ValueKind : byte
+internal enum ValueKind : byte
 {
     NotCarried,
     Number,

@@ -7,7 +7,7 @@ namespace MeterBridge.Sources;
 /// (<c>~1</c> is <c>/</c>, <c>~0</c> is <c>~</c>) and as UTF-8, so a payload's keys are compared byte for byte.
 /// A token that is an array index (digits, no leading zero) also selects that element of an array.
 /// </summary>
-public sealed class JsonPointer
+internal sealed class JsonPointer
 {
     private JsonPointer(string text, byte[][] tokens, int[] indices)
     {

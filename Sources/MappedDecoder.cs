@@ -8,7 +8,7 @@ namespace MeterBridge.Sources;
 /// topic filter matches, their values (one pass over the JSON for all pointers), times their factors; of several rules
 /// for one quantity the first in written order wins; one bad value rejects the message. Allocation-free.
 /// </summary>
-public sealed class MappedDecoder : IPayloadDecoder
+internal sealed class MappedDecoder : IPayloadDecoder
 {
     private readonly MappingRule[] _rules;
     private readonly string[] _filters;

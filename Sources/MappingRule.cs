@@ -8,7 +8,7 @@ namespace MeterBridge.Sources;
 /// One compiled rule of a source: messages on topics that match <see cref="Topic"/> carry the value at
 /// <see cref="Pointer"/> (the whole payload when null), times <see cref="Factor"/>, as this location's quantity.
 /// </summary>
-public sealed record MappingRule(Location Location, Quantity Quantity, string Topic, JsonPointer? Pointer, double Factor)
+internal sealed record MappingRule(Location Location, Quantity Quantity, string Topic, JsonPointer? Pointer, double Factor)
 {
     /// <summary>The rule in the mapping language, placeholders replaced: what <c>check</c> shows.</summary>
     public string Text => Topic + (Pointer is null ? "" : " " + Pointer.Text) + (Factor == 1 ? "" : " * " + Factor.ToString("R", CultureInfo.InvariantCulture));
@@ -19,7 +19,7 @@ public sealed record MappingRule(Location Location, Quantity Quantity, string To
 /// word is the factor; the topic runs to the first blank; the rest is the pointer. The line is split first, then
 /// <c>{topic}</c> and <c>{channel}</c> are replaced, so a configured topic may hold blanks.
 /// </summary>
-public static class RuleText
+internal static class RuleText
 {
     public static MappingRule? Parse(string line, Location location, Quantity quantity, string topic, int channel, out string? problem)
     {

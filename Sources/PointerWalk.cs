@@ -10,7 +10,7 @@ namespace MeterBridge.Sources;
 /// per rule says which rules the path so far still leads to; members no rule wants are skipped unread. Nothing is
 /// allocated. A pointer that does not resolve, or ends at null, an object or an array, is not carried.
 /// </summary>
-public static class PointerWalk
+internal static class PointerWalk
 {
     private static readonly JsonReaderOptions Options = new() { MaxDepth = 64 };
 

@@ -5,7 +5,7 @@ namespace MeterBridge.Sources;
 /// order (several lines: several sources, the first wins). Data, not code per device: <c>check</c> prints them and a
 /// <c>[MAPPING]</c> key replaces one. Energies a device counts in Wh get <c>* 0.001</c>.
 /// </summary>
-public static class Presets
+internal static class Presets
 {
     public const string SeedFormat = "dbus-mqtt-grid";
     public const string Custom = "custom";

@@ -4,20 +4,20 @@ namespace MeterBridge.Sources;
 
 /// <summary>One key of the <c>[MAPPING]</c> section: the quantity key, its value (continuation lines joined with '\n'),
 /// where it was written for <c>check</c> (<c>config.ini:12</c>) and its line, to list problems in file order.</summary>
-public sealed record MappingEntry(string Key, string Value, string Source, int Line = 0);
+internal sealed record MappingEntry(string Key, string Value, string Source, int Line = 0);
 
 /// <summary>
 /// A problem with a source, as data: the caller knows where each value was written and words it (file:line, flag or
 /// default). <paramref name="Entry"/> is the [MAPPING] entry it is about; when null, the setting <paramref name="Key"/>
 /// (<c>format</c> or <c>topic</c>) is. <paramref name="Phrase"/> follows the quoted <paramref name="Value"/>.
 /// </summary>
-public sealed record SourceProblem(string Key, string Value, string Phrase, MappingEntry? Entry = null);
+internal sealed record SourceProblem(string Key, string Value, string Phrase, MappingEntry? Entry = null);
 
 /// <summary>
 /// A compiled source: the rules in precedence order, the distinct topic filters to subscribe to, and per quantity key
 /// the rule texts and where they came from (a preset or a config line), for <c>check</c>.
 /// </summary>
-public sealed record MappedSource(
+internal sealed record MappedSource(
     string Format,
     IReadOnlyList<MappingRule> Rules,
     IReadOnlyList<string> TopicFilters,
@@ -32,7 +32,7 @@ public sealed record MappedSource(
 /// start: a preset's rules, each quantity key of <c>[MAPPING]</c> replacing that key's preset rules (an empty value removes
 /// them). Every problem names what it is about, the value and what is wrong, in the order they are to be listed.
 /// </summary>
-public static class SourceCompiler
+internal static class SourceCompiler
 {
     public const string FormatKey = "format";
     public const string TopicKey = "topic";

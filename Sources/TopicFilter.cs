@@ -4,7 +4,7 @@ namespace MeterBridge.Sources;
 /// MQTT topic filters (MQTT 3.1.1 §4.7): whether a text is one, checked at start so a typo is a config error and not a
 /// broker refusing the subscription later; and whether a topic matches one, per message.
 /// </summary>
-public static class TopicFilter
+internal static class TopicFilter
 {
     /// <summary>Null when <paramref name="filter"/> is a valid filter, else why not (a phrase: "is empty: …").</summary>
     public static string? Problem(string filter)

@@ -8,7 +8,7 @@ namespace MeterBridge.Config.Ini;
 /// continuing the value above, <c>[DEFAULT]</c> keys visible in every section, and <c>%%</c> / <c>%(key)s</c>
 /// interpolation on lookup. Where configparser would stop at the first problem this keeps going and lists them all.
 /// </summary>
-public sealed class IniFile
+internal sealed class IniFile
 {
     public const string DefaultSectionName = "DEFAULT";
     /// <summary>More problems than this are summed up in one line: a file that is not an ini file at all (a log,
@@ -169,11 +169,11 @@ public sealed class IniFile
 
 /// <summary>A key looked up in a section: its entry and its value after <c>%</c> interpolation,
 /// or the reason the interpolation failed (then <see cref="Value"/> is the raw text).</summary>
-public sealed record IniValue(IniEntry Entry, string Value, string? InterpolationError);
+internal sealed record IniValue(IniEntry Entry, string Value, string? InterpolationError);
 
 /// <summary>
 /// A line configparser would refuse, as data: its number, what is wrong, and the line's text when the phrase is about it.
 /// The caller words it (<c>config.ini:7: "x" is not …</c>), since only it knows what a line must not show (a password).
 /// </summary>
 /// <param name="Text">The offending line, stripped; the phrase follows it. Null when the phrase stands alone.</param>
-public sealed record IniError(int Line, string Phrase, string? Text = null);
+internal sealed record IniError(int Line, string Phrase, string? Text = null);

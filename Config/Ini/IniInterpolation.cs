@@ -5,7 +5,7 @@ namespace MeterBridge.Config.Ini;
 /// of the same section (or DEFAULT). A password written as <c>pa%%ss</c> for the Python driver is <c>pa%ss</c>, so we
 /// must expand it the same way; a lone <c>%</c> is an error there and here.
 /// </summary>
-public static class IniInterpolation
+internal static class IniInterpolation
 {
     private const int MaxDepth = 10; // configparser's MAX_INTERPOLATION_DEPTH
     /// <summary>Ten levels of keys that each name the next one many times would grow past any heap and clock

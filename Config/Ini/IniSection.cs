@@ -1,7 +1,7 @@
 namespace MeterBridge.Config.Ini;
 
 /// <summary>One <c>[section]</c> of an ini file with its own keys in file order (not the ones seen through DEFAULT).</summary>
-public sealed class IniSection(string name, int line)
+internal sealed class IniSection(string name, int line)
 {
     private readonly Dictionary<string, IniEntry> _byKey = new(StringComparer.Ordinal);
     private readonly List<IniEntry> _entries = [];
@@ -27,4 +27,4 @@ public sealed class IniSection(string name, int line)
 
 /// <summary>One <c>key = value</c> of an ini file: the key lower-cased, the raw value (continuation lines joined
 /// with '\n', not yet interpolated) and the line the key was on, for messages.</summary>
-public sealed record IniEntry(string Section, string Key, string RawValue, int Line);
+internal sealed record IniEntry(string Section, string Key, string RawValue, int Line);

@@ -5,7 +5,7 @@ namespace MeterBridge.Config.Ini;
 /// <c>\r\n</c> (universal newlines; a form feed, U+0085, U+2028 or U+2029 stays inside its line), and blanks are
 /// what <c>str.isspace</c> says, which is .NET's white space plus U+001C..U+001F.
 /// </summary>
-public static class IniText
+internal static class IniText
 {
     /// <summary>The lines of <paramref name="text"/>, split where configparser splits them.</summary>
     public static List<string> Lines(string text)

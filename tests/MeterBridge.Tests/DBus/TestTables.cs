@@ -5,7 +5,7 @@ using MeterBridge.Core;
 namespace MeterBridge.Tests.DBus;
 
 /// <summary>Item tables filled the way the bridge fills them: a meter fed a payload, identity rows by hand.</summary>
-public static class TestTables
+internal static class TestTables
 {
     /// <summary>The "full payload" case of tests/vectors/payloads.json.</summary>
     public const string FullPayload = """{"grid":{"power":1500.5,"voltage":231.0,"current":6.6,"energy_forward":12345.67,"energy_reverse":2345.6,"L1":{"power":500.1,"voltage":230.1,"current":2.2,"frequency":50.01,"energy_forward":4000.1,"energy_reverse":700.2},"L2":{"power":600.2,"voltage":231.2,"current":2.6,"frequency":50.02,"energy_forward":4100.1,"energy_reverse":800.2},"L3":{"power":400.2,"voltage":232.3,"current":1.8,"frequency":50.03,"energy_forward":4245.47,"energy_reverse":845.2}}}""";

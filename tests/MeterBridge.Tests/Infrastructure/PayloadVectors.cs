@@ -4,7 +4,7 @@ using System.Text.Json;
 namespace MeterBridge.Tests.Infrastructure;
 
 /// <summary>tests/vectors/payloads.json (the repository's copy), read at test time: the cases, and the check of one expected path value.</summary>
-public static class PayloadVectors
+internal static class PayloadVectors
 {
     public sealed record Step(string Payload, bool? Accepted, IReadOnlyDictionary<string, JsonElement> Expect);
 
