@@ -15,6 +15,8 @@ internal sealed class LocalSettings : ISettingsStore, IDisposable
 {
     public const string ServiceName = "com.victronenergy.settings";
     private const string SettingsInterface = "com.victronenergy.Settings";
+    /// <summary>AddSettings takes a list of dictionaries and answers one.</summary>
+    private const string SettingsList = "aa{sv}";
 
     private readonly DBusConnection _connection;
     private readonly TaskCompletionSource<Exception> _connectionLost = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -76,7 +78,7 @@ internal sealed class LocalSettings : ISettingsStore, IDisposable
         MessageWriter writer = _connection.GetMessageWriter();
         try
         {
-            writer.WriteMethodCallHeader(destination: ServiceName, path: "/", @interface: SettingsInterface, member: "AddSettings", signature: "aa{sv}");
+            writer.WriteMethodCallHeader(destination: ServiceName, path: "/", @interface: SettingsInterface, member: "AddSettings", signature: SettingsList);
             ArrayStart list = writer.WriteArrayStart(DBusType.Array);
             foreach (var setting in settings)
             {
@@ -118,7 +120,8 @@ internal sealed class LocalSettings : ISettingsStore, IDisposable
         {
             writer.Dispose();
         }
-        int result = await _connection.CallMethodAsync(message, static (reply, _) => reply.GetBodyReader().ReadInt32()).ConfigureAwait(false);
+        int result = await _connection.CallMethodAsync(message, static (reply, _) => reply.SignatureAsString == "i" ? reply.GetBodyReader().ReadInt32()
+            : throw new InvalidDataException($"SetValue answered with a reply of type '{reply.SignatureAsString}', not 'i'")).ConfigureAwait(false);
         await Task.Yield();
         return result;
     }
@@ -163,6 +166,9 @@ internal sealed class LocalSettings : ISettingsStore, IDisposable
     /// <summary>AddSettings' answer, <c>aa{sv}</c>: per setting its path, error and value. Unknown keys are skipped.</summary>
     private static SettingValue[] ReadResults(Message reply)
     {
+        // A reader takes any body for the type it is asked for: check the type first, or an "i" reads as an empty list.
+        if (reply.SignatureAsString != SettingsList)
+            throw new InvalidDataException($"AddSettings answered with a reply of type '{reply.SignatureAsString}', not '{SettingsList}'");
         var results = new List<SettingValue>();
         Reader reader = reply.GetBodyReader();
         ArrayEnd list = reader.ReadArrayStart(DBusType.Array);

@@ -87,7 +87,7 @@ internal sealed partial class SettingsSync
     private static string OneLine(Exception error)
     {
         string[] lines = error.Message.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
-        string text = lines.Length switch { 0 => error.GetType().Name, 1 => lines[0], _ => lines[0] + " … " + lines[^1] };
+        string text = lines.Length == 0 ? error.GetType().Name : lines[^1];
         return text.Length <= 200 ? text : text[..200] + "…";
     }
 
