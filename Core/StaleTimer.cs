@@ -26,3 +26,11 @@ internal sealed class StaleTimer(double timeoutSeconds, long frequency)
     /// <summary>Ticks until the meter goes stale, or -1 when it cannot (never started, or no timeout).</summary>
     public long TicksLeft(long now) => _timeoutTicks > 0 && Started ? Math.Max(0, _lastAccepted + _timeoutTicks - now) : -1;
 }
+
+/// <summary>How the meter shows its values: fresh, or stale under the <c>zero</c> or <c>invalidate</c> timeout action.</summary>
+internal enum Staleness : byte
+{
+    Fresh = 0,
+    Zeroed,
+    Invalidated,
+}

@@ -8,3 +8,11 @@ namespace MeterBridge.DBus;
 /// thread; an accepting writer stores the value in <paramref name="table"/> and the service publishes it.
 /// </summary>
 internal delegate int ItemWriter(ItemTable table, int row, in BusValue requested);
+
+/// <summary>The answers of BusItem <c>SetValue</c>, as velib's VeDbusItemExport gives them.</summary>
+internal static class SetValueResult
+{
+    public const int Accepted = 0;
+    public const int NotWritable = 1;
+    public const int Rejected = 2;
+}

@@ -34,3 +34,6 @@ internal sealed class ReaderAdapterFactory(TimeSpan keepAlive, IPayloadSink sink
             qos0Socket is null ? null : new QosZeroReading(sink, qos0Socket, new PacketReader(tcp, formatter, maxPublishLength)));
     }
 }
+
+/// <summary>What the QoS 0 reader thread needs: where payloads go, the blocking socket, and the packet reader over it.</summary>
+internal sealed record QosZeroReading(IPayloadSink Sink, BlockingSocketConnector Socket, PacketReader Packets);

@@ -188,3 +188,16 @@ internal sealed partial class SettingsSync
 
 /// <summary>What the publisher is to show: <see cref="Wanted"/> instead of <see cref="Shown"/>; <see cref="Asked"/> when it differs (else only a save is due).</summary>
 internal readonly record struct SetupChange(DeviceSetup Shown, DeviceSetup Wanted, bool Asked);
+
+/// <summary>Where the meter stands with the GX's settings service (<c>com.victronenergy.settings</c>).</summary>
+internal enum SettingsLink
+{
+    /// <summary>Not on the bus (or not yet seen): role, instance and name live in memory.</summary>
+    Absent,
+    /// <summary>On the bus; the publisher thread is to send AddSettings.</summary>
+    Asked,
+    /// <summary>AddSettings sent and not answered yet (or failed and to be sent again).</summary>
+    Loading,
+    /// <summary>Its values are read and in use; what the meter changes is saved to it.</summary>
+    Loaded,
+}
