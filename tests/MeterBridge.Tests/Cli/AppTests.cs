@@ -31,7 +31,7 @@ public sealed class AppTests : IDisposable
         Assert.Single(Lines(output), l => l.StartsWith(key + " = ", StringComparison.Ordinal));
 
     [Fact]
-    public void CheckWithoutConfigShowsEveryKeyWithItsDefault()
+    public void Check_without_config_shows_every_key_with_its_default()
     {
         var (code, output, error) = Run("check");
         Assert.Equal(0, code);
@@ -42,7 +42,7 @@ public sealed class AppTests : IDisposable
     }
 
     [Fact]
-    public void CheckShowsFlagOverFileOverDefaultWithSources()
+    public void Check_shows_flag_over_file_over_default_with_sources()
     {
         string ini = _files.Write("my.ini", "[DEFAULT]\ntimeout = 30\nvoltage = 240\n[MQTT]\ntopic = file/topic\n");
         var (code, output, _) = Run("check", "--config", ini, "--timeout", "5", "--broker-port", "8883");
@@ -56,7 +56,7 @@ public sealed class AppTests : IDisposable
     }
 
     [Fact]
-    public void FlagsAreAcceptedBeforeOrAfterTheCommand()
+    public void Flags_are_accepted_before_or_after_the_command()
     {
         var (code, output, _) = Run("--topic", "x/y", "check");
         Assert.Equal(0, code);
@@ -64,7 +64,7 @@ public sealed class AppTests : IDisposable
     }
 
     [Fact]
-    public void CheckMasksThePasswordFromEverySource()
+    public void Check_masks_the_password_from_every_source()
     {
         string pwFile = _files.Write("pw", "file-secret\n");
         string ini = _files.Write("c.ini", "[MQTT]\nusername = u\npassword = config-secret\n");
@@ -87,7 +87,7 @@ public sealed class AppTests : IDisposable
     }
 
     [Fact]
-    public void CheckNamesEveryProblemOnStderrAndExits2()
+    public void Check_names_every_problem_on_stderr_and_exits_2()
     {
         string ini = _files.Write("bad.ini", "[DEFAULT]\ntimeout = abc\ndevice_type = foo\n[MQTT]\nbroker_port = 70000\n");
         var (code, output, error) = Run("check", "--config", ini, "--qos", "2");
@@ -103,7 +103,7 @@ public sealed class AppTests : IDisposable
     }
 
     [Fact]
-    public void CheckPrintsWarningsAfterTheSettingsAndStillExits0()
+    public void Check_prints_warnings_after_the_settings_and_still_exits_0()
     {
         string ini = _files.Write("c.ini", "[MQTT]\ntopic = t\ncolour = blue\n");
         var (code, output, _) = Run("check", "--config", ini);
@@ -115,7 +115,7 @@ public sealed class AppTests : IDisposable
     [InlineData("run")]
     [InlineData("decode")]
     [InlineData(null)]
-    public void EveryCommandRefusesBadSettingsWithExit2(string? command)
+    public void Every_command_refuses_bad_settings_with_exit_2(string? command)
     {
         string ini = _files.Write("bad.ini", "[DEFAULT]\ntimeout = abc\n");
         string[] args = command is null ? ["--config", ini] : [command, "--config", ini];
@@ -126,7 +126,7 @@ public sealed class AppTests : IDisposable
     }
 
     [Fact]
-    public void AMissingConfigFileExits2NamingIt()
+    public void A_missing_config_file_exits_2_naming_it()
     {
         string path = Path.Combine(_files.Folder, "missing.ini");
         var (code, _, error) = Run("check", "--config", path);
@@ -135,7 +135,7 @@ public sealed class AppTests : IDisposable
     }
 
     [Fact]
-    public void ConfigIniBesideTheBinaryIsReadByDefault()
+    public void Config_ini_beside_the_binary_is_read_by_default()
     {
         _files.Write("config.ini", "[DEFAULT]\ndevice_instance = 42\n");
         var (code, output, _) = Run("check");
@@ -148,7 +148,7 @@ public sealed class AppTests : IDisposable
     [InlineData("frobnicate")]
     [InlineData("check", "--timeout")]
     [InlineData("decode", "a", "b")]
-    public void CommandLineParseErrorsExit2OnStderr(params string[] args)
+    public void Command_line_parse_errors_exit_2_on_stderr(params string[] args)
     {
         var (code, output, error) = Run(args);
         Assert.Equal(2, code);
@@ -157,7 +157,7 @@ public sealed class AppTests : IDisposable
     }
 
     [Fact]
-    public void HelpListsTheCommandsAndEveryFlag()
+    public void Help_lists_the_commands_and_every_flag()
     {
         var (code, output, _) = Run("--help");
         Assert.Equal(0, code);
@@ -168,7 +168,7 @@ public sealed class AppTests : IDisposable
     }
 
     [Fact]
-    public void TlsInsecureIsDescribedAsWhatItDoesInHelpSampleAndReadme()
+    public void Tls_insecure_is_described_as_what_it_does_in_help_sample_and_readme()
     {
         // It forgives a host name mismatch only (Mqtt/BrokerOptions.cs); an untrusted chain is still refused.
         string help = System.Text.RegularExpressions.Regex.Replace(Run("--help").Out, @"\s+", " ");
@@ -189,7 +189,7 @@ public sealed class AppTests : IDisposable
     [InlineData("check")]
     [InlineData("run")]
     [InlineData("decode")]
-    public void NoCommandShowsAPasswordWhateverIsWrongWithItsLine(string command)
+    public void No_command_shows_a_password_whatever_is_wrong_with_its_line(string command)
     {
         foreach (string ini in new[]
                  {
@@ -207,7 +207,7 @@ public sealed class AppTests : IDisposable
     }
 
     [Fact]
-    public void VersionPrintsTheVersion()
+    public void Version_prints_the_version()
     {
         var (code, output, _) = Run("--version");
         Assert.Equal(0, code);
@@ -215,7 +215,7 @@ public sealed class AppTests : IDisposable
     }
 
     [Fact]
-    public void AValueStartingWithAtIsNotAResponseFile()
+    public void A_value_starting_with_at_is_not_a_response_file()
     {
         var (code, output, _) = Run("check", "--device-name", "@home");
         Assert.Equal(0, code);
@@ -223,7 +223,7 @@ public sealed class AppTests : IDisposable
     }
 
     [Fact]
-    public void BothSampleFilesPassCheck()
+    public void Both_sample_files_pass_check()
     {
         foreach (string sample in new[] { ConfigTestFiles.OwnSample, ConfigTestFiles.PythonSample })
         {
@@ -234,7 +234,7 @@ public sealed class AppTests : IDisposable
     }
 
     [Fact]
-    public void DecodeReadsTheNamedFileOrStandardInput()
+    public void Decode_reads_the_named_file_or_standard_input()
     {
         // The decode output itself belongs to the lead's DecodeCommand; here: the input reaches it, one line per line.
         string payloads = _files.Write("p.txt", "{\"grid\":{\"power\":1}}\n\n{}\n");
@@ -252,7 +252,7 @@ public sealed class AppTests : IDisposable
     }
 
     [Fact]
-    public void DecodeOfAMissingFileExits2NamingIt()
+    public void Decode_of_a_missing_file_exits_2_naming_it()
     {
         string path = Path.Combine(_files.Folder, "none.txt");
         var (code, _, error) = Run("decode", path);

@@ -28,7 +28,7 @@ public sealed class SettingsLoaderTests : IDisposable
     private string Problem(string ini) => Assert.Single(Load(ini).Problems);
 
     [Fact]
-    public void WithoutFileOrFlagsEverythingIsTheDefault()
+    public void Without_file_or_flags_everything_is_the_default()
     {
         SettingsLoad load = Load(null);
         Assert.True(load.Ok);
@@ -38,7 +38,7 @@ public sealed class SettingsLoaderTests : IDisposable
     }
 
     [Fact]
-    public void FlagWinsOverFileWhichWinsOverDefault()
+    public void Flag_wins_over_file_which_wins_over_default()
     {
         SettingsLoad load = Load(
             "[DEFAULT]\ntimeout = 30\nvoltage = 240\ndevice_type = genset\n[MQTT]\nbroker_address = file.host\nbroker_port = 1884\n",
@@ -58,7 +58,7 @@ public sealed class SettingsLoaderTests : IDisposable
     }
 
     [Fact]
-    public void ConfigIniBesideTheBinaryIsUsedWhenNoConfigFlagIsGiven()
+    public void Config_ini_beside_the_binary_is_used_when_no_config_flag_is_given()
     {
         _files.Write("config.ini", "[MQTT]\ntopic = beside/binary\n");
         SettingsLoad load = SettingsLoader.Load(new SettingsInput { BinaryDirectory = _files.Folder });
@@ -67,7 +67,7 @@ public sealed class SettingsLoaderTests : IDisposable
     }
 
     [Fact]
-    public void MqttKeysMayStandInDefaultAsWithConfigparser()
+    public void Mqtt_keys_may_stand_in_default_as_with_configparser()
     {
         SettingsLoad load = Load("[DEFAULT]\nbroker_address = d.host\ntimeout_action = zero\n");
         Assert.True(load.Ok);
@@ -77,7 +77,7 @@ public sealed class SettingsLoaderTests : IDisposable
     }
 
     [Fact]
-    public void OwnKeysAreReadFromMqttToo()
+    public void Own_keys_are_read_from_mqtt_too()
     {
         SettingsLoad load = Load("[MQTT]\ntimeout_action = invalidate\nmqtt_version = 5\nqos = 1\nkeepalive = 0\n" +
                                  "dbus_address = unix:path=/tmp/bus\nproperties_changed = yes\nmax_payload_size = 1024\n");
@@ -93,7 +93,7 @@ public sealed class SettingsLoaderTests : IDisposable
     }
 
     [Fact]
-    public void BooleansTakeTheUsualWordsAndZeroIsOff()
+    public void Booleans_take_the_usual_words_and_zero_is_off()
     {
         foreach ((string text, bool expected) in new[] { ("1", true), ("true", true), ("Yes", true), ("ON", true), ("0", false), ("false", false), ("no", false), ("off", false) })
         {
@@ -104,7 +104,7 @@ public sealed class SettingsLoaderTests : IDisposable
     }
 
     [Fact]
-    public void NumbersUseTheInvariantCulture()
+    public void Numbers_use_the_invariant_culture()
     {
         SettingsLoad load = Load("[DEFAULT]\nvoltage = 229.5\nfrequency = 5e1\n");
         Assert.Equal(229.5, load.Settings.Voltage);
@@ -145,14 +145,14 @@ public sealed class SettingsLoaderTests : IDisposable
     }
 
     [Fact]
-    public void ABadInterpolationNamesTheRawValue()
+    public void A_bad_interpolation_names_the_raw_value()
     {
         string problem = Problem("[DEFAULT]\ndevice_name = 50%off\n");
         Assert.StartsWith(Path.Combine(_files.Folder, "config.ini:2: device_name = \"50%off\": '%' must be followed by"), problem);
     }
 
     [Fact]
-    public void EveryProblemIsCollectedInLineOrderThenFlags()
+    public void Every_problem_is_collected_in_line_order_then_flags()
     {
         SettingsLoad load = Load("[MQTT]\nbroker_port = 0\nnonsense line\n[DEFAULT]\ntimeout = abc\ndevice_type = foo\n",
             new() { ["qos"] = "7", ["voltage"] = "x" });
@@ -169,7 +169,7 @@ public sealed class SettingsLoaderTests : IDisposable
     }
 
     [Fact]
-    public void AFileValueThatAFlagReplacesIsNotReadButItsLineMustBeWellFormed()
+    public void A_file_value_that_a_flag_replaces_is_not_read_but_its_line_must_be_well_formed()
     {
         SettingsLoad load = Load("[DEFAULT]\ntimeout = abc\nvoltage = 5\n  6\n", new() { ["timeout"] = "5", ["voltage"] = "230" });
         Assert.True(load.Ok, string.Join("\n", load.Problems));
@@ -181,7 +181,7 @@ public sealed class SettingsLoaderTests : IDisposable
     }
 
     [Fact]
-    public void AFilePasswordThatAnotherSourceReplacesIsNotRead()
+    public void A_file_password_that_another_source_replaces_is_not_read()
     {
         string file = _files.Write("pw", "from-file\n");
         Assert.True(Load("[MQTT]\npassword = 50%off\n", envPassword: "from-env").Ok);
@@ -208,7 +208,7 @@ public sealed class SettingsLoaderTests : IDisposable
     }
 
     [Fact]
-    public void AConfigThatIsNotUtf8IsRefusedNamingTheLine()
+    public void A_config_that_is_not_utf8_is_refused_naming_the_line()
     {
         string path = Path.Combine(_files.Folder, "latin1.ini");
         File.WriteAllBytes(path, [.. "[DEFAULT]\r\ndevice_name = Gara"u8, 0xE9, .. "ge\n"u8]);
@@ -217,7 +217,7 @@ public sealed class SettingsLoaderTests : IDisposable
     }
 
     [Fact]
-    public void AConfigFarLargerThanAnyConfigIsRefusedInOneLine()
+    public void A_config_far_larger_than_any_config_is_refused_in_one_line()
     {
         string path = Path.Combine(_files.Folder, "huge.ini");
         File.WriteAllText(path, "[DEFAULT]\n" + new string('x', ConfigFileText.MaxBytes));
@@ -226,7 +226,7 @@ public sealed class SettingsLoaderTests : IDisposable
     }
 
     [Fact]
-    public void AMissingConfigFileIsAProblemNamingIt()
+    public void A_missing_config_file_is_a_problem_naming_it()
     {
         string path = Path.Combine(_files.Folder, "nope.ini");
         SettingsLoad load = SettingsLoader.Load(new SettingsInput { ConfigPath = path, BinaryDirectory = _files.Folder });
@@ -234,14 +234,14 @@ public sealed class SettingsLoaderTests : IDisposable
     }
 
     [Fact]
-    public void ADirectoryGivenAsConfigIsAProblem()
+    public void A_directory_given_as_config_is_a_problem()
     {
         SettingsLoad load = SettingsLoader.Load(new SettingsInput { ConfigPath = _files.Folder });
         Assert.Contains("is a directory", Assert.Single(load.Problems));
     }
 
     [Fact]
-    public void UnknownKeysAndSectionsAreWarningsNotProblems()
+    public void Unknown_keys_and_sections_are_warnings_not_problems()
     {
         SettingsLoad load = Load("[DEFAULT]\ntimeuot = 5\n[MQTT]\ntopic = t\nbroker = x\ntimeout = 9\n[Extra]\na = 1\n");
         string f = Path.Combine(_files.Folder, "config.ini");
@@ -257,7 +257,7 @@ public sealed class SettingsLoaderTests : IDisposable
     }
 
     [Fact]
-    public void ThousandsOfUnknownKeysGiveAShortList()
+    public void Thousands_of_unknown_keys_give_a_short_list()
     {
         SettingsLoad load = Load("[DEFAULT]\n" + string.Concat(Enumerable.Range(0, 5000).Select(i => $"k{i} = v\n")));
         Assert.True(load.Ok);
@@ -266,7 +266,7 @@ public sealed class SettingsLoaderTests : IDisposable
     }
 
     [Fact]
-    public void PasswordFlagWinsOverEverything()
+    public void Password_flag_wins_over_everything()
     {
         string file = _files.Write("pw", "from-file\n");
         SettingsLoad load = Load("[MQTT]\npassword = from-config\n", new() { ["password"] = "from-flag" }, file, "from-env");
@@ -275,7 +275,7 @@ public sealed class SettingsLoaderTests : IDisposable
     }
 
     [Fact]
-    public void PasswordFileWinsOverEnvironmentAndConfigAndOnlyItsFirstLineCounts()
+    public void Password_file_wins_over_environment_and_config_and_only_its_first_line_counts()
     {
         string file = _files.Write("pw", "from-file\r\nsecond line\n");
         SettingsLoad load = Load("[MQTT]\npassword = from-config\n", passwordFile: file, envPassword: "from-env");
@@ -284,7 +284,7 @@ public sealed class SettingsLoaderTests : IDisposable
     }
 
     [Fact]
-    public void EnvironmentPasswordWinsOverConfig()
+    public void Environment_password_wins_over_config()
     {
         SettingsLoad load = Load("[MQTT]\npassword = from-config\n", envPassword: "from-env");
         Assert.Equal("from-env", load.Settings.Password);
@@ -292,14 +292,14 @@ public sealed class SettingsLoaderTests : IDisposable
     }
 
     [Fact]
-    public void ConfigPasswordIsUsedLastAndPercentIsUnescaped()
+    public void Config_password_is_used_last_and_percent_is_unescaped()
     {
         SettingsLoad load = Load("[MQTT]\nusername = u\npassword = pa%%ss\n", envPassword: "");
         Assert.Equal("pa%ss", load.Settings.Password);
     }
 
     [Fact]
-    public void AMissingOrEmptyPasswordFileIsAProblem()
+    public void A_missing_or_empty_password_file_is_a_problem()
     {
         string missing = Path.Combine(_files.Folder, "nope");
         Assert.Equal($"--password-file \"{missing}\" does not exist", Assert.Single(Load(null, passwordFile: missing).Problems));
@@ -308,7 +308,7 @@ public sealed class SettingsLoaderTests : IDisposable
     }
 
     [Fact]
-    public void BadFlagValuesNameTheFlag()
+    public void Bad_flag_values_name_the_flag()
     {
         SettingsLoad load = Load(null, new() { ["broker_port"] = "http", ["device_type"] = "foo", ["tls_insecure"] = "2" });
         Assert.Equal(
@@ -320,14 +320,14 @@ public sealed class SettingsLoaderTests : IDisposable
     }
 
     [Fact]
-    public void AClientCertificateNeedsItsKey()
+    public void A_client_certificate_needs_its_key()
     {
         SettingsLoad load = Load("[MQTT]\ntls_client_cert = /c.pem\n");
         Assert.EndsWith("config.ini:2: tls_client_cert = \"/c.pem\" needs tls_client_key too", Assert.Single(load.Problems));
     }
 
     [Fact]
-    public void TlsFilesMustExistWhenTlsIsEnabledAndAreIgnoredWithAWarningOtherwise()
+    public void Tls_files_must_exist_when_tls_is_enabled_and_are_ignored_with_a_warning_otherwise()
     {
         string missing = Path.Combine(_files.Folder, "ca.crt");
         SettingsLoad on = Load($"[MQTT]\ntls_enabled = 1\ntls_path_to_ca = {missing}\n");
@@ -342,7 +342,7 @@ public sealed class SettingsLoaderTests : IDisposable
     }
 
     [Fact]
-    public void ThePythonDriversSampleLoadsWithTheSamplePlaceholderAsAWarning()
+    public void The_python_drivers_sample_loads_with_the_sample_placeholder_as_a_warning()
     {
         SettingsLoad load = SettingsLoader.Load(new SettingsInput { ConfigPath = ConfigTestFiles.PythonSample });
         Assert.True(load.Ok, string.Join("\n", load.Problems));
@@ -356,7 +356,7 @@ public sealed class SettingsLoaderTests : IDisposable
     }
 
     [Fact]
-    public void OurSampleLoadsCleanlyAndMatchesTheDefaults()
+    public void Our_sample_loads_cleanly_and_matches_the_defaults()
     {
         SettingsLoad load = SettingsLoader.Load(new SettingsInput { ConfigPath = ConfigTestFiles.OwnSample });
         Assert.True(load.Ok, string.Join("\n", load.Problems));
@@ -365,7 +365,7 @@ public sealed class SettingsLoaderTests : IDisposable
     }
 
     [Fact]
-    public void OurSampleDocumentsEveryKeyWithItsDefault()
+    public void Our_sample_documents_every_key_with_its_default()
     {
         string[] lines = File.ReadAllLines(ConfigTestFiles.OwnSample);
         var defaults = new Settings();

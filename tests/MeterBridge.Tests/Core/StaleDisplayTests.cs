@@ -6,7 +6,7 @@ using Xunit;
 namespace MeterBridge.Tests.Core;
 
 /// <summary>What the meter shows while stale under timeout_action zero and invalidate, and after it recovers.</summary>
-public class StalenessTests
+public sealed class StaleDisplayTests
 {
     private static (ItemTable Table, Meter Meter, MeterItems Items) Fed(params string[] payloads)
     {
