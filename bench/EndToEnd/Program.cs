@@ -9,18 +9,19 @@ using MQTTnet.Protocol;
 // End to end: a private bus and broker, the published AOT binary between them, K full 3-phase messages at each rate,
 // each with a unique power value, and our own D-Bus client timing every ItemsChanged. Every rate runs twice: with the
 // default update_interval (100 ms) and with 0 (a signal per message), each in a rig of its own.
-// Usage: dotnet run -c Release --project bench/EndToEnd -- [--quick]
+// Usage: dotnet run -c Release --project bench/EndToEnd -- [--quick] [--rates 100,1000] [--intervals 100] [--binary PATH]
 //        dotnet run -c Release --project bench/EndToEnd -- --soak [minutes]   (default 30; see Soak.cs)
+// --binary compares another build (an earlier commit's, say) under the same conditions; default out/linux-x64/meterbridge.
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 bool quick = args.Contains("--quick");
-int[] rates = [1, 5, 10, 100, 1000, 5000];
-int[] intervals = [100, 0];
+int[] rates = Option("--rates") is { } r ? [.. r.Split(',').Select(int.Parse)] : [1, 5, 10, 100, 1000, 5000];
+int[] intervals = Option("--intervals") is { } v ? [.. v.Split(',').Select(int.Parse)] : [100, 0];
 // K per rate: 5 s each, 20 s at 1 and 5 msg/s (their p99 is a budget); --quick about 1 s each.
 int Messages(int rate) => quick ? Math.Max(3, rate) : rate * (rate <= 5 ? 20 : 5);
 
 string root = RepoRoot();
-string binary = Path.Combine(root, "out/linux-x64/meterbridge");
+string binary = Option("--binary") is { } path ? Path.GetFullPath(path) : Path.Combine(root, "out/linux-x64/meterbridge");
 if (!File.Exists(binary))
 {
     Console.Error.WriteLine($"{binary} is missing: dotnet publish MeterBridge.csproj -c Release -r linux-x64 -o out/linux-x64");
@@ -154,6 +155,8 @@ async Task<IntervalRun> RunIntervalAsync(int updateInterval)
             newestAge, cpuStatUsed / count, cpuSchedUsed / count, busCpuUsed / 1000 / seconds, rss, peak);
     }
 }
+
+string? Option(string name) => Array.IndexOf(args, name) is >= 0 and var at && at + 1 < args.Length ? args[at + 1] : null;
 
 // A full 3-phase payload (every quantity, total and phases) whose total power is the unique value.
 static byte[] Payload(double power)
