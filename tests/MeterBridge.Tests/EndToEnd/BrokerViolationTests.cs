@@ -104,8 +104,8 @@ public sealed class BrokerViolationTests
 
         rig.WaitForValue("/Ac/Power", "(<14.0>,)", timeout: Rig.Deadline * 2, bridge: bridge);
         Assert.Equal(1, bridge.Lines.Count(l => l.Contains("protocol violation: " + line)));
-        Assert.DoesNotContain("666", bridge.Log);
-        Assert.DoesNotContain("666", bus.Text);
+        Assert.DoesNotContain("666.5", bridge.Log);
+        Assert.DoesNotContain("double 666.5", bus.Text); // as dbus-monitor prints a value (its timestamps hold any digits)
         Assert.Equal(2, broker.Connections);
         Assert.Empty(LogWords.EnumLike(bridge.Lines));
     }
@@ -140,7 +140,7 @@ public sealed class BrokerViolationTests
         rig.WaitForValue("/Ac/Power", "(<14.0>,)", timeout: Rig.Deadline * 2, bridge: bridge);
         Thread.Sleep(1000); // a message applied late would show within this
         rig.AssertValue("/Ac/Power", "(<14.0>,)");
-        Assert.DoesNotContain("2999", bus.Text);
+        Assert.DoesNotContain("double 2999", bus.Text);
         Assert.Contains(bridge.Lines, l => l.Contains("protocol violation: the broker sent a QoS 1 PUBLISH on a QoS 0 subscription"));
         Assert.Empty(LogWords.EnumLike(bridge.Lines));
     }
