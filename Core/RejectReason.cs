@@ -14,6 +14,8 @@ public enum RejectReason : byte
     PowerOutOfRange,
     Negative,
     PowerFactorOutOfRange,
+    /// <summary>A current, voltage, frequency or energy beyond what any meter can show (docs/payloads.md).</summary>
+    OutOfRange,
     TooLarge,
     /// <summary>A mapped source's message that carries no value of any rule: ignored, not an error.</summary>
     NoMappedValue,

@@ -29,9 +29,25 @@ internal readonly record struct Verdict(RejectReason Reason, Location Location =
         RejectReason.PowerOutOfRange => $"{Key} = {Format(Value)} W is outside ±{Format(Location == Location.Total ? limits.PowerThresholdTotal : limits.PowerThresholdPerPhase)} W",
         RejectReason.Negative => $"{Key} = {Format(Value)} is negative",
         RejectReason.PowerFactorOutOfRange => $"{Key} = {Format(Value)} is outside -1…1",
+        RejectReason.OutOfRange => $"{Key} = {Format(Value)} {Unit(Quantity)} is outside {Range(limits)} {Unit(Quantity)}",
         RejectReason.TooLarge => $"payload of {Format(Value)} bytes is larger than max_payload_size = {limits.MaxPayloadSize}",
         RejectReason.NoMappedValue => "no mapped value",
         _ => Reason.ToString(),
+    };
+
+    /// <summary>The bounds <see cref="MeterRules"/> checked: <c>±1380</c> for a current, <c>0…1000</c> otherwise.</summary>
+    private string Range(MeterLimits limits) => Quantity == Quantity.Current
+        ? "±" + Format(Location == Location.Total ? limits.CurrentLimitTotal : limits.CurrentLimitPerPhase)
+        : "0…" + Format(MeterRules.Max(Quantity));
+
+    private static string Unit(Quantity quantity) => quantity switch
+    {
+        Quantity.Power => "W",
+        Quantity.Voltage => "V",
+        Quantity.Current => "A",
+        Quantity.Frequency => "Hz",
+        Quantity.EnergyForward or Quantity.EnergyReverse => "kWh",
+        _ => "",
     };
 
     private static string Format(double value) => value.ToString("R", CultureInfo.InvariantCulture);

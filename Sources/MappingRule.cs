@@ -15,24 +15,47 @@ internal sealed record MappingRule(Location Location, Quantity Quantity, string 
 }
 
 /// <summary>
-/// Reads one line of the mapping language, <c>TOPIC [POINTER] [* FACTOR]</c>: a trailing blank-asterisk-blank and a
-/// word is the factor; the topic runs to the first blank; the rest is the pointer. The line is split first, then
-/// <c>{topic}</c> and <c>{channel}</c> are replaced, so a configured topic may hold blanks.
+/// Reads one line of the mapping language, <c>TOPIC [POINTER] [* FACTOR]</c>: an asterisk that starts a word (after a
+/// blank) starts the factor, and one number must follow it and end the line; the topic runs to the first blank; the rest
+/// is the pointer. The line is split first, then <c>{topic}</c> and <c>{channel}</c> are replaced, so a configured topic
+/// may hold blanks. An asterisk inside a word (<c>/a*b</c>) is part of the pointer.
 /// </summary>
 internal static class RuleText
 {
+    /// <summary>
+    /// The factor's bounds in magnitude. Real factors change a unit: 0.001 (Wh → kWh), 1000 (kW → W), -1 (export counted
+    /// positive), 3.6, 1/60 000 (watt-minutes → kWh); the largest is joules ↔ kWh (2.8e-7, 3.6e6). Beyond these bounds a
+    /// factor is a typo, and 0 would show every value as 0.
+    /// </summary>
+    public const double MinFactor = 1e-7, MaxFactor = 1e7;
+
     public static MappingRule? Parse(string line, Location location, Quantity quantity, string topic, int channel, out string? problem)
     {
         problem = null;
         string rest = line.Trim();
         double factor = 1;
-        int star = rest.LastIndexOf(" * ", StringComparison.Ordinal);
-        if (star >= 0 && !rest.AsSpan(star + 3).Trim().ContainsAny(" \t"))
+        int star = FactorStart(rest);
+        if (star >= 0)
         {
-            string number = rest[(star + 3)..].Trim();
+            string number = rest[(star + 1)..].Trim();
+            if (number.Length == 0)
+            {
+                problem = "ends in * with no factor after it (TOPIC [POINTER] [* FACTOR])";
+                return null;
+            }
             if (!double.TryParse(number, NumberStyles.Float, CultureInfo.InvariantCulture, out factor) || !double.IsFinite(factor))
             {
                 problem = $"has a factor \"{number}\" that is not a finite number (TOPIC [POINTER] [* FACTOR])";
+                return null;
+            }
+            if (factor == 0)
+            {
+                problem = $"has a factor \"{number}\" that is zero: every value would show as 0";
+                return null;
+            }
+            if (Math.Abs(factor) is < MinFactor or > MaxFactor)
+            {
+                problem = $"has a factor \"{number}\" whose size is outside 1e-7…1e7: a factor changes a unit (0.001 for Wh → kWh, -1 to turn the sign)";
                 return null;
             }
             rest = rest[..star].TrimEnd();
@@ -56,6 +79,14 @@ internal static class RuleText
             return null;
         }
         return new MappingRule(location, quantity, filter, pointer, factor);
+    }
+
+    /// <summary>Where the factor starts: the first asterisk at the start of the line or after a blank; -1 when none.</summary>
+    private static int FactorStart(string line)
+    {
+        for (int i = 0; i < line.Length; i++)
+            if (line[i] == '*' && (i == 0 || line[i - 1] is ' ' or '\t')) return i;
+        return -1;
     }
 
     /// <summary>Replaces <c>{topic}</c> and <c>{channel}</c> in one pass (a replaced value is not scanned again).</summary>

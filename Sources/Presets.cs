@@ -9,6 +9,7 @@ internal static class Presets
 {
     public const string SeedFormat = "dbus-mqtt-grid";
     public const string Custom = "custom";
+    public const string TasmotaEnergy = "tasmota-energy";
 
     private const string Wh = " * 0.001";
     private static readonly string[] Phases = ["l1", "l2", "l3"];
@@ -77,8 +78,9 @@ internal static class Presets
             ("energy_forward", "{topic}/emeter/{channel}/total" + Wh),
             ("energy_reverse", "{topic}/emeter/{channel}/total_returned" + Wh),
         ],
-        // Tasmota energy monitoring on its SENSOR topic: scalars on one-phase devices, arrays on multi-phase ones.
-        ["tasmota-energy"] =
+        // Tasmota energy monitoring on its SENSOR topic: scalars on one-phase devices, arrays on multi-phase ones. With
+        // channel N >= 1 a device with several channels is one of them instead: TasmotaChannel.
+        [TasmotaEnergy] =
         [
             .. Tasmota("power", "Power"),
             .. Tasmota("voltage", "Voltage"),
@@ -105,6 +107,15 @@ internal static class Presets
         ],
     };
 
+    /// <summary>
+    /// The rows of <paramref name="format"/> for the configured channel; null when it is not a preset. Tasmota's arrays
+    /// are phases on a three-phase meter (PZEM-004T ×3, ADE7880) and channels on a device with several relays (Sonoff
+    /// Dual R3, Shelly 2.5): the JSON cannot tell them apart, so channel 0 (the default) reads phases as always, and
+    /// channel N >= 1 reads element N-1, counted from 1 as Tasmota counts its relays (POWER1, POWER2).
+    /// </summary>
+    public static (string Key, string Rules)[]? Rows(string format, int channel) =>
+        format == TasmotaEnergy && channel >= 1 ? TasmotaChannel(channel - 1) : All.GetValueOrDefault(format);
+
     /// <summary>Every value <c>format</c> accepts.</summary>
     public static IEnumerable<string> Formats => [SeedFormat, .. All.Keys, Custom];
 
@@ -122,6 +133,22 @@ internal static class Presets
     [
         (key, $"{{topic}} /ENERGY/{field}"),
         .. PerPhase("012", (i, l) => [($"{key}_{l}", $"{{topic}} /ENERGY/{field}/{i}")]),
+    ];
+
+    /// <summary>
+    /// One channel of a Tasmota device with several as a one-phase meter: element <paramref name="element"/> of each
+    /// array. Voltage and frequency are one number when the channels share them (Tasmota's default); Total is one sum of
+    /// all channels unless <c>SetOption129 1</c> splits it, and a sum is not this channel's: only the element is read.
+    /// </summary>
+    private static (string, string)[] TasmotaChannel(int element) =>
+    [
+        ("power", $"{{topic}} /ENERGY/Power/{element}"),
+        ("voltage", $"{{topic}} /ENERGY/Voltage/{element}\n{{topic}} /ENERGY/Voltage"),
+        ("current", $"{{topic}} /ENERGY/Current/{element}"),
+        ("power_factor", $"{{topic}} /ENERGY/Factor/{element}"),
+        ("frequency", $"{{topic}} /ENERGY/Frequency/{element}\n{{topic}} /ENERGY/Frequency"),
+        ("energy_forward", $"{{topic}} /ENERGY/Total/{element}"),
+        ("energy_reverse", $"{{topic}} /ENERGY/ExportActive/{element}"),
     ];
 
     /// <summary>The rows of each phase: the device's name for it (a, b, c or 0, 1, 2) and the key suffix l1..l3.</summary>

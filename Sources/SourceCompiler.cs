@@ -51,7 +51,7 @@ internal static class SourceCompiler
         var found = new List<(int Line, SourceProblem Problem)>(); // listed in file order at the end
         // Key -> (rule lines, origin), in order: the preset's, then [MAPPING]'s new keys.
         var keys = new List<(string Key, string Rules, string Origin, MappingEntry? Entry)>();
-        if (Presets.All.TryGetValue(format, out var preset))
+        if (Presets.Rows(format, channel) is { } preset)
             foreach (var (key, rules) in preset)
                 keys.Add((key, rules, "preset " + format, null));
 

@@ -65,4 +65,48 @@ public class SourceBinaryTests
         Assert.Contains("# subscribes to: shellypro3em-1/status/em:0, shellypro3em-1/events/rpc, shellypro3em-1/status/emdata:0", stdout);
         Assert.Matches(@"(?m)^timeout = 120 +# default of format shelly-gen2-em$", stdout);
     }
+
+    [Fact]
+    public void Check_refuses_a_zero_or_absurd_factor_and_a_dangling_asterisk_naming_each_line()
+    {
+        string config = Path.Combine(Path.GetTempPath(), $"mb-factor-{Guid.NewGuid():N}.ini");
+        File.WriteAllText(config, "[MQTT]\nformat = custom\n[MAPPING]\npower = t /p * 0\ncurrent = t /c * 1E+308\nvoltage = t /r *\nenergy_forward = t /e * 0.001\n");
+        var (exitCode, stdout, stderr) = AotBinary.Run(["check", "--config", config]);
+        File.Delete(config);
+        Assert.True(exitCode == 2, $"check exited {exitCode}\n{stdout}{stderr}");
+        Assert.Equal([
+            $"{config}:4: power = \"t /p * 0\" has a factor \"0\" that is zero: every value would show as 0",
+            $"{config}:5: current = \"t /c * 1E+308\" has a factor \"1E+308\" whose size is outside 1e-7…1e7: a factor changes a unit (0.001 for Wh → kWh, -1 to turn the sign)",
+            $"{config}:6: voltage = \"t /r *\" ends in * with no factor after it (TOPIC [POINTER] [* FACTOR])",
+        ], stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+    }
+
+    [Fact]
+    public void Decode_reads_one_channel_of_a_dual_channel_Tasmota_and_the_phases_of_a_PZEM()
+    {
+        const string dual = "{\"ENERGY\":{\"Total\":[1.2,3.4],\"Power\":[12,34],\"Voltage\":[230,230],\"Current\":[0.05,0.15]}}";
+        var (exitCode, stdout, stderr) = AotBinary.Run(["decode", "--format", "tasmota-energy", "--topic", "tele/t/SENSOR", "--channel", "2"], dual + "\n");
+        Assert.True(exitCode == 0, stderr);
+        using (var result = JsonDocument.Parse(stdout))
+        {
+            var paths = result.RootElement.GetProperty("paths");
+            Assert.Equal(34, paths.GetProperty("/Ac/Power").GetDouble());
+            Assert.Equal(34, paths.GetProperty("/Ac/L1/Power").GetDouble());
+            Assert.Equal(3.4, paths.GetProperty("/Ac/Energy/Forward").GetDouble());
+            Assert.Equal(0.15, paths.GetProperty("/Ac/Current").GetDouble());
+            Assert.Equal(1, paths.GetProperty("/NrOfPhases").GetDouble());
+            Assert.False(paths.TryGetProperty("/Ac/L2/Power", out _));
+        }
+
+        const string pzem = "{\"ENERGY\":{\"Total\":[1,2,3],\"Power\":[100,200,300],\"Voltage\":[230,231,232],\"Current\":[0.5,0.9,1.3]}}";
+        (exitCode, stdout, stderr) = AotBinary.Run(["decode", "--format", "tasmota-energy", "--topic", "tele/t/SENSOR"], pzem + "\n");
+        Assert.True(exitCode == 0, stderr);
+        using (var result = JsonDocument.Parse(stdout))
+        {
+            var paths = result.RootElement.GetProperty("paths");
+            Assert.Equal(600, paths.GetProperty("/Ac/Power").GetDouble());
+            Assert.Equal(300, paths.GetProperty("/Ac/L3/Power").GetDouble());
+            Assert.Equal(3, paths.GetProperty("/NrOfPhases").GetDouble());
+        }
+    }
 }

@@ -46,6 +46,16 @@ public class MappingSectionTests
     }
 
     [Fact]
+    public void A_zero_or_absurd_factor_and_a_dangling_asterisk_name_their_line()
+    {
+        var load = LoadConfig("[DEFAULT]\nformat = custom\n[MAPPING]\npower = t /p * -0\ncurrent = t /c * 1E+308\nvoltage = t /r *\n");
+        Assert.Equal(3, load.Problems.Count);
+        Assert.EndsWith(":4: power = \"t /p * -0\" has a factor \"-0\" that is zero: every value would show as 0", load.Problems[0]);
+        Assert.Contains(":5: current = \"t /c * 1E+308\" has a factor \"1E+308\" whose size is outside 1e-7…1e7", load.Problems[1]);
+        Assert.EndsWith(":6: voltage = \"t /r *\" ends in * with no factor after it (TOPIC [POINTER] [* FACTOR])", load.Problems[2]);
+    }
+
+    [Fact]
     public void A_problem_of_the_topic_or_format_names_where_that_was_set()
     {
         var load = SettingsLoader.Load(new SettingsInput { Flags = new Dictionary<string, string> { ["format"] = "shelly-gen1-em", ["topic"] = "a/#" } });

@@ -114,6 +114,70 @@ public class MappedDecoderTests
     }
 
     [Fact]
+    public void A_mapped_value_is_checked_after_its_factor()
+    {
+        // check refuses such a factor; a source built past it still cannot show 100 000 000 A.
+        var rule = new MappingRule(Location.Total, Quantity.Current, "t", JsonPointer.Parse("/c", out _), 1e308);
+        var meter = new Meter(new MeterLimits(), new MappedDecoder(new MappedSource("custom", [rule], ["t"], [])));
+        string reason = meter.Apply("t", """{"c":1e-300}"""u8).Describe(meter.State.Limits);
+        string shown = (1e-300 * 1e308).ToString("R", System.Globalization.CultureInfo.InvariantCulture); // 100000000, give or take the last bit
+        Assert.Equal($"current = {shown} A is outside ±1380 A", reason);
+        Assert.False(meter.HasData);
+    }
+
+    [Fact]
+    public void Tasmota_channel_2_reads_the_second_element_of_a_dual_channel_device_as_a_one_phase_meter()
+    {
+        const string dual = """{"Time":"2024-05-01T12:00:00","ENERGY":{"TotalStartTime":"2024-01-01T00:00:00","Total":[1.2,3.4],"Yesterday":[0.1,0.2],"Today":[0.01,0.02],"Power":[12,34],"ApparentPower":[20,40],"ReactivePower":[16,21],"Factor":[0.6,0.85],"Frequency":50,"Voltage":[230,231],"Current":[0.05,0.15]}}""";
+        var shown = Show("tasmota-energy", 2, dual);
+        Assert.Equal(34, shown[Location.Total, Quantity.Power]);
+        Assert.Equal(34, shown[Location.L1, Quantity.Power]); // the total mirrored: no phase exists
+        Assert.Equal(231, shown[Location.Total, Quantity.Voltage]);
+        Assert.Equal(0.15, shown[Location.Total, Quantity.Current]);
+        Assert.Equal(0.85, shown[Location.Total, Quantity.PowerFactor]);
+        Assert.Equal(50, shown[Location.Total, Quantity.Frequency]);
+        Assert.Equal(3.4, shown[Location.Total, Quantity.EnergyForward]);
+
+        // Voltage and frequency common to the channels are one number (Tasmota's default); Total then is the sum of all
+        // channels (without SetOption129 1), which is not this channel's: no energy.
+        shown = Show("tasmota-energy", 1, """{"ENERGY":{"Total":4.6,"Power":[12,34],"Voltage":229,"Frequency":49.9,"Current":[0.05,0.15]}}""");
+        Assert.Equal(12, shown[Location.Total, Quantity.Power]);
+        Assert.Equal(229, shown[Location.Total, Quantity.Voltage]);
+        Assert.Equal(49.9, shown[Location.Total, Quantity.Frequency]);
+        Assert.True(double.IsNaN(shown[Location.Total, Quantity.EnergyForward]));
+    }
+
+    [Fact]
+    public void Tasmota_with_the_default_channel_reads_a_three_phase_PZEMs_arrays_as_phases()
+    {
+        const string pzem = """{"ENERGY":{"Total":[10.1,20.2,30.3],"Power":[100,200,300],"Voltage":[230,231,232],"Current":[0.5,0.9,1.3],"Frequency":[50,50,50]}}""";
+        var (shown, meter) = ShowWithMeter("tasmota-energy", 0, pzem);
+        Assert.Equal(3, meter.State.NrOfPhases);
+        Assert.Equal(600, shown[Location.Total, Quantity.Power]);
+        Assert.Equal(300, shown[Location.L3, Quantity.Power]);
+        Assert.Equal(231, shown[Location.L2, Quantity.Voltage]);
+        Assert.Equal(60.6, shown[Location.Total, Quantity.EnergyForward], 9);
+        // With the dual-channel payload the default still reads two phases: that is what channel is for.
+        (_, meter) = ShowWithMeter("tasmota-energy", 0, """{"ENERGY":{"Power":[12,34]}}""");
+        Assert.Equal(2, meter.State.NrOfPhases);
+    }
+
+    private static Reading Show(string format, int channel, string payload) => ShowWithMeter(format, channel, payload).Shown;
+
+    private static (Reading Shown, Meter Meter) ShowWithMeter(string format, int channel, string payload)
+    {
+        var problems = new List<SourceProblem>();
+        var source = SourceCompiler.Compile(format, "tele/tasmota/SENSOR", channel, [], problems);
+        Assert.Empty(problems);
+        var meter = new Meter(new MeterLimits(), MappedDecoder.For(source));
+        var verdict = meter.Apply("tele/tasmota/SENSOR", Encoding.UTF8.GetBytes(payload));
+        Assert.True(verdict.IsAccepted, verdict.Describe(meter.State.Limits));
+        var shown = Reading.Empty();
+        meter.State.Show(Staleness.Fresh, ref shown);
+        return (shown, meter);
+    }
+
+    [Fact]
     public void A_Shelly_em0_status_allocates_nothing_in_steady_state()
     {
         var settings = SettingsLoader.Load(new SettingsInput { Flags = new Dictionary<string, string> { ["format"] = "shelly-gen2-em", ["topic"] = "s" } }).Settings;
