@@ -19,48 +19,29 @@ internal static class JsonPayloads
     {
         int first = Array.FindIndex(payload, b => b is not ((byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n'));
         if (first < 0 || payload[first] != (byte)'{') return false;
-        JsonDocument document;
-        try { document = JsonDocument.Parse(payload); }
-        catch (JsonException) { return true; }
-        using (document)
-        {
-            JsonElement root = document.RootElement;
-            if (root.ValueKind != JsonValueKind.Object) return true;
-            if (root.TryGetProperty("grid", out JsonElement grid) && grid.ValueKind == JsonValueKind.Object)
-                found.Add(new Candidate(Sources.Presets.SeedFormat, topic, 0, "dbus-mqtt-grid JSON"));
-            else if (root.TryGetProperty("ENERGY", out JsonElement energy) && energy.ValueKind == JsonValueKind.Object)
-                found.Add(new Candidate("tasmota-energy", topic, 0, "Tasmota energy monitoring (SENSOR with ENERGY)"));
-            else if (IsZigbee2Mqtt(topic, root))
-                found.Add(new Candidate("zigbee2mqtt", topic, 0, "Zigbee2MQTT device with metering"));
-            else if (Fields(root) is { Count: > 0 } mapping)
-                found.Add(new Candidate(Sources.Presets.Custom, topic, 0, "JSON numbers whose names say power or energy", mapping));
-        }
+        if (JsonMembers.Read(payload, MaxDepth) is not { } members) return true;
+        bool Has(string name, JsonTokenType kind) => members.Exists(m => m.Depth == 1 && m.Name == name && m.Kind == kind);
+        if (Has("grid", JsonTokenType.StartObject))
+            found.Add(new Candidate(Sources.Presets.SeedFormat, topic, 0, "dbus-mqtt-grid JSON"));
+        else if (Has("ENERGY", JsonTokenType.StartObject))
+            found.Add(new Candidate("tasmota-energy", topic, 0, "Tasmota energy monitoring (SENSOR with ENERGY)"));
+        else if (ZigbeeFields.Any(f => Has(f, JsonTokenType.Number))
+            && (members.Exists(m => m.Depth == 1 && m.Name == "linkquality") || topic.Split('/')[0].Contains("zigbee2mqtt", StringComparison.OrdinalIgnoreCase)))
+            found.Add(new Candidate("zigbee2mqtt", topic, 0, "Zigbee2MQTT device with metering"));
+        else if (Fields(members) is { Count: > 0 } mapping)
+            found.Add(new Candidate(Sources.Presets.Custom, topic, 0, "JSON numbers whose names say power or energy", mapping));
         return true;
     }
 
-    private static bool IsZigbee2Mqtt(string topic, JsonElement root) =>
-        ZigbeeFields.Any(f => root.TryGetProperty(f, out JsonElement v) && v.ValueKind == JsonValueKind.Number)
-        && (root.TryGetProperty("linkquality", out _) || topic.Split('/')[0].Contains("zigbee2mqtt", StringComparison.OrdinalIgnoreCase));
-
     /// <summary>A rule per quantity key for the numbers whose member names say power or energy; the first found wins.</summary>
-    private static List<(string Key, string Rule)> Fields(JsonElement root)
+    private static List<(string Key, string Rule)> Fields(List<JsonMembers.Member> members)
     {
-        var rules = new List<(string, string)>();
-        Walk(root, "", 1, rules);
+        var rules = new List<(string Key, string Rule)>();
+        foreach (var member in members)
+            if (member.Kind == JsonTokenType.Number && NameWords.Read(member.Name) is { } meaning
+                && !rules.Exists(r => r.Key == meaning.Key) && Writable(member.Pointer))
+                rules.Add((meaning.Key, "{topic} " + member.Pointer + Factor(meaning.Factor)));
         return Candidate.Ordered(rules);
-    }
-
-    private static void Walk(JsonElement element, string pointer, int depth, List<(string Key, string Rule)> rules)
-    {
-        foreach (JsonProperty member in element.EnumerateObject())
-        {
-            string path = pointer + "/" + member.Name.Replace("~", "~0").Replace("/", "~1");
-            if (member.Value.ValueKind == JsonValueKind.Object && depth < MaxDepth)
-                Walk(member.Value, path, depth + 1, rules);
-            else if (member.Value.ValueKind == JsonValueKind.Number && NameWords.Read(member.Name) is { } meaning
-                && !rules.Any(r => r.Key == meaning.Key) && Writable(path))
-                rules.Add((meaning.Key, "{topic} " + path + Factor(meaning.Factor)));
-        }
     }
 
     /// <summary>A pointer the mapping language can hold as written: no placeholder braces, no trailing " * ".</summary>

@@ -51,17 +51,9 @@ internal static class ShellyTopics
     /// <summary>The component names under <c>params</c> of an RPC notification (NotifyStatus, NotifyFullStatus).</summary>
     private static List<string> RpcComponents(byte[] payload)
     {
-        var names = new List<string>();
-        try
-        {
-            using var document = JsonDocument.Parse(payload);
-            if (document.RootElement.ValueKind == JsonValueKind.Object
-                && document.RootElement.TryGetProperty("params", out JsonElement parameters) && parameters.ValueKind == JsonValueKind.Object)
-                foreach (JsonProperty member in parameters.EnumerateObject())
-                    if (member.Value.ValueKind == JsonValueKind.Object) names.Add(member.Name);
-        }
-        catch (JsonException) { /* not a notification */ }
-        return names;
+        var members = JsonMembers.Read(payload, maxDepth: 2) ?? [];
+        bool hasParams = members.Exists(m => m.Depth == 1 && m.Name == "params" && m.Kind == JsonTokenType.StartObject);
+        return hasParams ? [.. members.Where(m => m.Depth == 2 && m.Pointer.StartsWith("/params/", StringComparison.Ordinal) && m.Kind == JsonTokenType.StartObject).Select(m => m.Name)] : [];
     }
 
     /// <summary>

@@ -9,7 +9,7 @@ namespace MeterBridge.Tests.Core;
 public class MeterRulesTests
 {
     private static Verdict Apply(string payload, MeterLimits? limits = null) =>
-        new Meter(limits ?? new MeterLimits()).Apply(Encoding.UTF8.GetBytes(payload));
+        new Meter(limits ?? new MeterLimits()).Apply("", Encoding.UTF8.GetBytes(payload));
 
     [Theory]
     [InlineData("""{"grid":{"voltage":1e300}}""", "grid.voltage = 1E+300 V is outside 0…1000 V")]
@@ -24,7 +24,7 @@ public class MeterRulesTests
     public void A_value_no_meter_can_have_rejects_the_message_with_its_key_value_and_bounds(string payload, string reason)
     {
         var meter = new Meter(new MeterLimits());
-        var verdict = meter.Apply(Encoding.UTF8.GetBytes(payload.Replace("{\"grid\":{", "{\"grid\":{\"power\":100,")));
+        var verdict = meter.Apply("", Encoding.UTF8.GetBytes(payload.Replace("{\"grid\":{", "{\"grid\":{\"power\":100,")));
         Assert.False(verdict.IsAccepted);
         Assert.Equal(reason, verdict.Describe(meter.State.Limits));
         Assert.False(meter.HasData); // the power beside it is not applied either

@@ -1,0 +1,45 @@
+using System.Text.Json;
+
+namespace MeterBridge.Detect;
+
+/// <summary>
+/// A JSON object's members down to a depth, in document order: what the recognisers look at, read once with
+/// <see cref="Utf8JsonReader"/> (a document model would cost the binary far more than this walk).
+/// </summary>
+internal static class JsonMembers
+{
+    /// <param name="Pointer">The member as a JSON pointer (<c>/SML/Power_curr</c>).</param>
+    /// <param name="Depth">1 for the root's members.</param>
+    public readonly record struct Member(string Pointer, string Name, JsonTokenType Kind, int Depth);
+
+    /// <summary>The members of a JSON object, objects entered down to <paramref name="maxDepth"/>; null when it is no JSON object.</summary>
+    public static List<Member>? Read(byte[] payload, int maxDepth)
+    {
+        var members = new List<Member>();
+        try
+        {
+            var reader = new Utf8JsonReader(payload);
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject) return null;
+            ReadObject(ref reader, "", 1, maxDepth, members);
+            while (reader.Read()) { } // anything after the object makes the reader throw
+            return members;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private static void ReadObject(ref Utf8JsonReader reader, string pointer, int depth, int maxDepth, List<Member> members)
+    {
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            string name = reader.GetString()!;
+            reader.Read();
+            string path = pointer + "/" + name.Replace("~", "~0").Replace("/", "~1");
+            members.Add(new Member(path, name, reader.TokenType, depth));
+            if (reader.TokenType == JsonTokenType.StartObject && depth < maxDepth) ReadObject(ref reader, path, depth + 1, maxDepth, members);
+            else reader.Skip();
+        }
+    }
+}
