@@ -53,7 +53,7 @@ internal static class RunCommand
         var table = new ItemTable();
         await using var service = new BusItemService(table, settings.ServiceName, settings.DbusAddress, sync.Write, settings.PropertiesChanged);
         var status = settings.StatusTopic.Length == 0 ? null : new StatusPublisher(settings.StatusTopic,
-            settings.HaDiscovery ? HaDiscovery.Configs(settings.StatusTopic, HaDiscovery.NodeId(host, settings.DeviceInstance), settings.DeviceInstance, Identity.Version) : [],
+            settings.HaDiscovery ? HomeAssistantDiscovery.Configs(settings.StatusTopic, HomeAssistantDiscovery.NodeId(host, settings.DeviceInstance), settings.DeviceInstance, Identity.Version) : [],
             log);
         var loop = new HotLoop(settings, log, service, table, sync, wake, shutdown.Token, status);
         var mqtt = new MqttSubscriber(settings, clientId, log, loop, status);

@@ -7,7 +7,7 @@ namespace MeterBridge.Mqtt;
 /// <summary>
 /// The bridge's health on the broker it reads from (status_topic, README "Home Assistant"), all retained, QoS 0:
 /// <c>…/status</c> <c>online</c> after each connect and <c>offline</c> as the will and on a clean stop; <c>…/state</c>
-/// (<see cref="StatusJson"/>) when it changes and after each connect; with ha_discovery the <see cref="HaDiscovery"/>
+/// (<see cref="StatusJson"/>) when it changes and after each connect; with ha_discovery the <see cref="HomeAssistantDiscovery"/>
 /// configs after each connect.
 /// <para>
 /// Publishing runs on a loop of its own (<see cref="RunAsync"/>), woken only when something changed: a new status

@@ -9,7 +9,7 @@ namespace MeterBridge.Mqtt;
 /// binary_sensor on <c>…/status</c> and a sensor whose value is the state (<c>waiting</c>, <c>fresh</c>, <c>stale</c>)
 /// with the rest of the state JSON as attributes. Configs go retained to <c>homeassistant/&lt;component&gt;/&lt;node&gt;/&lt;object&gt;/config</c>.
 /// </summary>
-internal static class HaDiscovery
+internal static class HomeAssistantDiscovery
 {
     public const string Prefix = "homeassistant";
 
