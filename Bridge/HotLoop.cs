@@ -24,9 +24,9 @@ namespace MeterBridge.Bridge;
 /// is sent under the service's gate.
 /// </para>
 /// <para>
-/// The status on the broker (<see cref="IStatusSink"/>) is told from where things change: the publisher thread says
-/// waiting, fresh or stale, the service and the shown instance when one of them changed; the reader passes on a
-/// rejection's reason, which wakes something only when its kind is new.
+/// The status on the broker (<see cref="IStatusSink"/>) is told from where things change: the publisher thread shows
+/// waiting, fresh or stale, the service and the shown instance before each sleep (and publishes a change inline); the
+/// reader passes on a rejection's reason, which wakes the publisher only when its kind is new.
 /// </para>
 /// </summary>
 internal sealed class HotLoop : IPayloadSink
@@ -69,6 +69,7 @@ internal sealed class HotLoop : IPayloadSink
     private long _lastWaitingLog;
     private MeterHealth _health;
     private BridgeStatus? _shownStatus;
+    private long _statusDue = long.MaxValue; // a state change held back by the status's one-a-second rule
 
     /// <param name="wake">Wakes the publisher thread; <paramref name="setup"/> sets it too.</param>
     /// <param name="status">Where the status on the broker is told what changed; null: status_topic is empty.</param>
@@ -117,8 +118,8 @@ internal sealed class HotLoop : IPayloadSink
         }
         // Counted per reason and key, not per text: the text quotes the value, which a hostile publisher varies at will.
         string reason = verdict.Describe(_settings.Limits), kind = $"{verdict.Reason} {verdict.Location} {verdict.Quantity}";
-        _status?.Rejected(reason, kind);
-        if (_problems.Report(LogLevel.Warning, "rejected a message: " + reason, Stopwatch.GetTimestamp(), kind))
+        bool news = _status?.Rejected(reason, kind) == true; // the publisher publishes it
+        if (_problems.Report(LogLevel.Warning, "rejected a message: " + reason, Stopwatch.GetTimestamp(), kind) || news)
             _wake.Set(); // a new summary window: the publisher's sleep must end in time to write it
     }
 
@@ -130,8 +131,8 @@ internal sealed class HotLoop : IPayloadSink
     {
         string reason = $"message of {size} bytes is larger than max_payload_size = {_settings.MaxPayloadSize} (skipped unread)";
         string kind = $"{RejectReason.TooLarge} {Location.Total} {Quantity.Power}";
-        _status?.Rejected(reason, kind);
-        if (_problems.Report(LogLevel.Warning, "rejected a message: " + reason, Stopwatch.GetTimestamp(), kind))
+        bool news = _status?.Rejected(reason, kind) == true;
+        if (_problems.Report(LogLevel.Warning, "rejected a message: " + reason, Stopwatch.GetTimestamp(), kind) || news)
             _wake.Set();
     }
 
@@ -276,18 +277,17 @@ internal sealed class HotLoop : IPayloadSink
     }
 
     /// <summary>
-    /// Publisher thread, before each sleep: tells the status what the meter shows when that changed since the last time
-    /// (compared field by field: nothing is allocated while nothing changes).
+    /// Publisher thread, before each sleep: shows the status what the meter shows now, a new instance only when that
+    /// changed (compared field by field: nothing is allocated while nothing changes).
     /// </summary>
     private void ShowStatus()
     {
         if (_status is null) return;
         var shown = _setup.Shown;
         string role = RoleNames.Of(shown.Role), service = _service.ServiceName;
-        if (_shownStatus is { } last && last.State == _health && last.Service == service && last.Role == role && last.DeviceInstance == shown.Instance)
-            return;
-        _shownStatus = new BridgeStatus(_health, service, role, shown.Instance);
-        _status.Show(_shownStatus);
+        if (_shownStatus is not { } last || last.State != _health || last.Service != service || last.Role != role || last.DeviceInstance != shown.Instance)
+            _shownStatus = new BridgeStatus(_health, service, role, shown.Instance);
+        _statusDue = _status.Show(_shownStatus, Stopwatch.GetTimestamp());
     }
 
     private void LogWaiting(long now)
@@ -305,7 +305,7 @@ internal sealed class HotLoop : IPayloadSink
     private void Sleep()
     {
         long now = Stopwatch.GetTimestamp();
-        long due = _problems.NextSummaryDue();
+        long due = Math.Min(_problems.NextSummaryDue(), _statusDue);
         lock (_service.Gate)
         {
             if (_staleness == Staleness.Fresh && _stale.TicksLeft(now) is >= 0 and var left)

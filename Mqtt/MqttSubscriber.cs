@@ -49,7 +49,6 @@ internal sealed class MqttSubscriber(Settings settings, string clientId, Log log
             return Task.CompletedTask;
         };
 
-        var publishing = status?.RunAsync(client, cancel) ?? Task.CompletedTask;
         var retry = FirstRetry;
         while (!cancel.IsCancellationRequested)
         {
@@ -69,7 +68,7 @@ internal sealed class MqttSubscriber(Settings settings, string clientId, Log log
                 answer.Dispose();
                 log.Info($"connected to {settings.BrokerAddress}:{settings.BrokerPort}, subscribed to {string.Join(", ", settings.Subscriptions)}");
                 _lastProblem = null;
-                status?.Connected();
+                status?.Connected(client);
                 long since = Stopwatch.GetTimestamp();
                 string reason = await lost.Task.WaitAsync(cancel);
                 status?.Disconnected();
@@ -97,7 +96,6 @@ internal sealed class MqttSubscriber(Settings settings, string clientId, Log log
             catch (OperationCanceledException) { break; }
             retry = TimeSpan.FromTicks(Math.Min(retry.Ticks * 2, LastRetry.Ticks));
         }
-        await publishing;
     }
 
     /// <summary>CONNECT and SUBSCRIBE, each answer awaited until <paramref name="answer"/> ends; a refusal of either throws.</summary>
@@ -123,7 +121,7 @@ internal sealed class MqttSubscriber(Settings settings, string clientId, Log log
         using var timeout = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
         try
         {
-            if (sayOffline && status is not null) await status.PublishOfflineAsync(_client, timeout.Token);
+            if (sayOffline) status?.SayOffline(_client);
             await _client.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().Build(), timeout.Token);
         }
         catch (Exception) { /* leaving anyway */ }

@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using System.Text;
 using MeterBridge.Logging;
 using MQTTnet;
 using MQTTnet.Protocol;
@@ -10,10 +12,11 @@ namespace MeterBridge.Mqtt;
 /// (<see cref="StatusJson"/>) when it changes and after each connect; with ha_discovery the <see cref="HomeAssistantDiscovery"/>
 /// configs after each connect.
 /// <para>
-/// Publishing runs on a loop of its own (<see cref="RunAsync"/>), woken only when something changed: a new status
-/// from the publisher thread, a new kind of rejection from the reader, a connect. It publishes the state at most once a
-/// second (<see cref="StateInterval"/>); what changes meanwhile is merged into the next one, so a flood of rejections
-/// costs one publish a second and no wake-up per message.
+/// No thread or timer of its own, so nothing wakes for it: the connect's task publishes what a connect needs, and the
+/// hot loop's publisher thread publishes a changed state inline (with QoS 0 MQTTnet writes our blocking socket from the
+/// calling thread). The state goes out at most once a second (<see cref="StateInterval"/>): what changes meanwhile is
+/// merged into the next one, at a deadline the publisher thread sleeps to. A rejection wakes that thread only when
+/// its kind is new and nothing waits yet, so a flood of rejections costs a wake-up and a publish a second at most.
 /// </para>
 /// </summary>
 /// <param name="root">status_topic, not empty.</param>
@@ -21,38 +24,55 @@ namespace MeterBridge.Mqtt;
 internal sealed class StatusPublisher(string root, IReadOnlyList<(string Topic, byte[] Payload)> discovery, Log log) : IStatusSink
 {
     public static readonly TimeSpan StateInterval = TimeSpan.FromSeconds(1);
+    private static readonly long IntervalTicks = Stopwatch.Frequency * (long)StateInterval.TotalMilliseconds / 1000;
+    private static readonly byte[] OnlinePayload = Encoding.ASCII.GetBytes(StatusJson.Online);
+    private static readonly byte[] OfflinePayload = Encoding.ASCII.GetBytes(StatusJson.Offline);
 
     private readonly string _statusTopic = StatusJson.StatusTopic(root);
     private readonly string _stateTopic = StatusJson.StateTopic(root);
-    private readonly SemaphoreSlim _changed = new(0, 1);
     private readonly Lock _gate = new();
+    /// <summary>Held while sending: the state the broker keeps is the newest, whichever thread sent it.</summary>
+    private readonly Lock _sending = new();
 
     // Under the gate.
-    private bool _signalled; // _changed was released and the loop has not yet taken what changed
-    private bool _connected;
-    private bool _connectedAnew;
+    private IMqttClient? _client; // connected and subscribed; null: nothing is sent
     private BridgeStatus? _status;
     private string? _rejected;
     private string? _rejectedKind;
+    private bool _pending;        // a change the broker has not got yet
+    private long _lastSent;       // when the state last went out (Stopwatch)
 
-    public void Show(BridgeStatus status)
+    // Under _sending.
+    private byte[]? _held;        // the state the broker holds from us on this connection
+
+    public long Show(BridgeStatus status, long now)
     {
+        IMqttClient? client;
         lock (_gate)
         {
-            if (status == _status) return;
-            _status = status;
-            SignalLocked();
+            if (!ReferenceEquals(status, _status))
+            {
+                _pending |= status != _status;
+                _status = status;
+            }
+            if (!_pending || _client is null) return long.MaxValue; // the next connect sends it
+            if (now - _lastSent < IntervalTicks) return _lastSent + IntervalTicks;
+            client = _client;
         }
+        lock (_sending) SendState(client, now);
+        return long.MaxValue;
     }
 
-    public void Rejected(string reason, string kind)
+    public bool Rejected(string reason, string kind)
     {
         lock (_gate)
         {
             _rejected = reason; // the newest goes out with the next state; only a new kind makes one
-            if (kind == _rejectedKind) return;
+            if (kind == _rejectedKind) return false;
             _rejectedKind = kind;
-            SignalLocked();
+            if (_pending) return false; // the publisher thread knows already
+            _pending = true;
+            return _client is not null;
         }
     }
 
@@ -60,93 +80,64 @@ internal sealed class StatusPublisher(string root, IReadOnlyList<(string Topic, 
     public void SetWill(MqttClientOptions options)
     {
         options.WillTopic = _statusTopic;
-        options.WillPayload = System.Text.Encoding.ASCII.GetBytes(StatusJson.Offline);
+        options.WillPayload = OfflinePayload;
         options.WillRetain = true;
         options.WillQualityOfServiceLevel = MqttQualityOfServiceLevel.AtMostOnce;
     }
 
-    /// <summary>MQTT edge: connected and subscribed; <c>online</c>, discovery and state follow.</summary>
-    public void Connected()
+    /// <summary>MQTT edge, connected and subscribed: <c>online</c>, the discovery configs and the state, now.</summary>
+    public void Connected(IMqttClient client)
     {
-        lock (_gate)
+        lock (_sending)
         {
-            _connected = _connectedAnew = true;
-            SignalLocked();
+            lock (_gate) _client = client;
+            _held = null;
+            if (!Send(client, _statusTopic, OnlinePayload)) return;
+            foreach (var (topic, payload) in discovery) Send(client, topic, payload);
+            SendState(client, Stopwatch.GetTimestamp());
         }
     }
 
-    /// <summary>MQTT edge: the connection is gone (or going): nothing is published until the next <see cref="Connected"/>.</summary>
+    /// <summary>MQTT edge: the connection is gone (or going): nothing is sent until the next <see cref="Connected"/>.</summary>
     public void Disconnected()
     {
-        lock (_gate) _connected = false;
+        lock (_gate) _client = null;
     }
 
-    /// <summary>
-    /// A clean stop: <c>offline</c> before the DISCONNECT, since MQTT 3.1.1 drops the will on a DISCONNECT.
-    /// Call after <see cref="RunAsync"/> was cancelled.
-    /// </summary>
-    public async Task PublishOfflineAsync(IMqttClient client, CancellationToken cancel)
+    /// <summary>A clean stop: <c>offline</c> before the DISCONNECT, since MQTT 3.1.1 drops the will on a DISCONNECT.</summary>
+    public void SayOffline(IMqttClient client)
     {
         Disconnected();
-        await PublishAsync(client, _statusTopic, System.Text.Encoding.ASCII.GetBytes(StatusJson.Offline), cancel);
+        lock (_sending) Send(client, _statusTopic, OfflinePayload);
     }
 
-    /// <summary>Publishes what changed, until <paramref name="stop"/>.</summary>
-    public async Task RunAsync(IMqttClient client, CancellationToken stop)
+    /// <summary>Under _sending: the newest state, unless the broker holds it already.</summary>
+    private void SendState(IMqttClient client, long now)
     {
-        byte[]? held = null; // the state the broker holds from us since this connection began
-        try
+        byte[] state;
+        lock (_gate)
         {
-            while (true)
-            {
-                await _changed.WaitAsync(stop);
-                bool connected, anew;
-                BridgeStatus? status;
-                string? rejected;
-                lock (_gate)
-                {
-                    _signalled = false;
-                    (connected, anew, status, rejected) = (_connected, _connectedAnew, _status, _rejected);
-                    _connectedAnew = false;
-                }
-                if (!connected) continue;
-                if (anew)
-                {
-                    held = null;
-                    await PublishAsync(client, _statusTopic, System.Text.Encoding.ASCII.GetBytes(StatusJson.Online), stop);
-                    foreach (var (topic, payload) in discovery) await PublishAsync(client, topic, payload, stop);
-                }
-                if (status is null) continue; // the hot loop has not said anything yet
-                byte[] state = StatusJson.State(status, rejected);
-                if (held is not null && state.AsSpan().SequenceEqual(held)) continue;
-                if (!await PublishAsync(client, _stateTopic, state, stop)) continue;
-                held = state;
-                await Task.Delay(StateInterval, stop);
-            }
+            if (_status is null) return; // the hot loop has not said anything yet
+            state = StatusJson.State(_status, _rejected);
+            _pending = false;
+            _lastSent = now;
         }
-        catch (OperationCanceledException) when (stop.IsCancellationRequested)
-        {
-            // stopping: PublishOfflineAsync follows
-        }
+        if (_held is not null && state.AsSpan().SequenceEqual(_held)) return;
+        if (Send(client, _stateTopic, state)) _held = state;
     }
 
-    private void SignalLocked()
-    {
-        if (_signalled) return;
-        _signalled = true;
-        _changed.Release();
-    }
-
-    /// <summary>One retained QoS 0 message; false when it could not be sent (the connection is going: the next connect republishes).</summary>
-    private async Task<bool> PublishAsync(IMqttClient client, string topic, byte[] payload, CancellationToken cancel)
+    /// <summary>One retained QoS 0 message; false when it could not be sent (the connection is going: the next connect resends).</summary>
+    private bool Send(IMqttClient client, string topic, byte[] payload)
     {
         try
         {
-            await client.PublishAsync(new MqttApplicationMessageBuilder().WithTopic(topic).WithPayload(payload).WithRetainFlag()
-                .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtMostOnce).Build(), cancel);
+            // No timeout (a timer would wake a thread): a send blocks only on a full socket buffer, and a broker that stops
+            // reading is given up by the keep-alive (ReaderAdapter), which ends the send.
+            client.PublishAsync(new MqttApplicationMessageBuilder().WithTopic(topic).WithPayload(payload).WithRetainFlag()
+                .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtMostOnce).Build()).GetAwaiter().GetResult();
             return true;
         }
-        catch (Exception error) when (error is not OperationCanceledException || !cancel.IsCancellationRequested)
+        catch (Exception error)
         {
             if (log.Enabled(LogLevel.Debug)) log.Debug($"could not publish {topic}: {error.Message}");
             return false;
