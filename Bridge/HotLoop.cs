@@ -23,6 +23,11 @@ namespace MeterBridge.Bridge;
 /// role, instance, name or position), and publishes what a reader could not (a QoS 1 reader cannot wait); every signal
 /// is sent under the service's gate.
 /// </para>
+/// <para>
+/// The status on the broker (<see cref="IStatusSink"/>) is told from where things change: the publisher thread shows
+/// waiting, fresh or stale, the service and the shown instance before each sleep (and publishes a change inline); the
+/// reader passes on a rejection's reason, which wakes the publisher only when its kind is new.
+/// </para>
 /// </summary>
 internal sealed class HotLoop : IPayloadSink
 {
@@ -43,6 +48,7 @@ internal sealed class HotLoop : IPayloadSink
     private readonly MeterItems _items = new();
     private readonly StaleTimer _stale;
     private readonly SettingsSync _setup;
+    private readonly IStatusSink? _status;
     private readonly AutoResetEvent _wake;
     private readonly WaitHandle[] _waitHandles;
     private readonly CancellationToken _stop;
@@ -61,10 +67,16 @@ internal sealed class HotLoop : IPayloadSink
     private bool _registered;
     private Staleness _staleness;
     private long _lastWaitingLog;
+    private MeterHealth _health;
+    private BridgeStatus? _shownStatus;
+    private long _statusDue = long.MaxValue; // a state change held back by the status's one-a-second rule
 
     /// <param name="wake">Wakes the publisher thread; <paramref name="setup"/> sets it too.</param>
-    public HotLoop(Settings settings, Log log, BusItemService service, ItemTable table, SettingsSync setup, AutoResetEvent wake, CancellationToken stop)
+    /// <param name="status">Where the status on the broker is told what changed; null: status_topic is empty.</param>
+    public HotLoop(Settings settings, Log log, BusItemService service, ItemTable table, SettingsSync setup, AutoResetEvent wake, CancellationToken stop,
+        IStatusSink? status = null)
     {
+        _status = status;
         _settings = settings;
         _log = log;
         _problems = new RepeatFilter(log, TimeSpan.FromSeconds(60));
@@ -105,8 +117,9 @@ internal sealed class HotLoop : IPayloadSink
             return;
         }
         // Counted per reason and key, not per text: the text quotes the value, which a hostile publisher varies at will.
-        if (_problems.Report(LogLevel.Warning, "rejected a message: " + verdict.Describe(_settings.Limits), Stopwatch.GetTimestamp(),
-                kind: $"{verdict.Reason} {verdict.Location} {verdict.Quantity}"))
+        string reason = verdict.Describe(_settings.Limits), kind = $"{verdict.Reason} {verdict.Location} {verdict.Quantity}";
+        bool news = _status?.Rejected(reason, kind) == true; // the publisher publishes it
+        if (_problems.Report(LogLevel.Warning, "rejected a message: " + reason, Stopwatch.GetTimestamp(), kind) || news)
             _wake.Set(); // a new summary window: the publisher's sleep must end in time to write it
     }
 
@@ -116,8 +129,10 @@ internal sealed class HotLoop : IPayloadSink
     /// </summary>
     public void OnOversized(long size)
     {
-        if (_problems.Report(LogLevel.Warning, $"rejected a message: message of {size} bytes is larger than max_payload_size = {_settings.MaxPayloadSize} (skipped unread)",
-                Stopwatch.GetTimestamp(), kind: $"{RejectReason.TooLarge} {Location.Total} {Quantity.Power}"))
+        string reason = $"message of {size} bytes is larger than max_payload_size = {_settings.MaxPayloadSize} (skipped unread)";
+        string kind = $"{RejectReason.TooLarge} {Location.Total} {Quantity.Power}";
+        bool news = _status?.Rejected(reason, kind) == true;
+        if (_problems.Report(LogLevel.Warning, "rejected a message: " + reason, Stopwatch.GetTimestamp(), kind) || news)
             _wake.Set();
     }
 
@@ -167,6 +182,7 @@ internal sealed class HotLoop : IPayloadSink
     {
         while (!_stop.IsCancellationRequested)
         {
+            ShowStatus();
             Sleep();
             if (_stop.IsCancellationRequested) break;
             long now = Stopwatch.GetTimestamp();
@@ -187,6 +203,7 @@ internal sealed class HotLoop : IPayloadSink
             {
                 _log.Info("messages arrive again: the meter shows its values");
                 _staleness = Staleness.Fresh;
+                _health = MeterHealth.Fresh;
                 lock (_service.Gate) _dirty = true;
             }
             if (!_registered)
@@ -231,6 +248,7 @@ internal sealed class HotLoop : IPayloadSink
         }
         _service.RegisterAsync().GetAwaiter().GetResult();
         _registered = true;
+        _health = _staleness == Staleness.Fresh ? MeterHealth.Fresh : MeterHealth.Stale;
         _log.Info($"registered {_service.ServiceName} on D-Bus");
     }
 
@@ -238,6 +256,7 @@ internal sealed class HotLoop : IPayloadSink
     private bool GoStale()
     {
         string silence = $"no message accepted for {_settings.Timeout:0.###} s";
+        _health = MeterHealth.Stale;
         switch (_settings.TimeoutAction)
         {
             case TimeoutAction.Exit:
@@ -257,6 +276,20 @@ internal sealed class HotLoop : IPayloadSink
         }
     }
 
+    /// <summary>
+    /// Publisher thread, before each sleep: shows the status what the meter shows now, a new instance only when that
+    /// changed (compared field by field: nothing is allocated while nothing changes).
+    /// </summary>
+    private void ShowStatus()
+    {
+        if (_status is null) return;
+        var shown = _setup.Shown;
+        string role = RoleNames.Of(shown.Role), service = _service.ServiceName;
+        if (_shownStatus is not { } last || last.State != _health || last.Service != service || last.Role != role || last.DeviceInstance != shown.Instance)
+            _shownStatus = new BridgeStatus(_health, service, role, shown.Instance);
+        _statusDue = _status.Show(_shownStatus, Stopwatch.GetTimestamp());
+    }
+
     private void LogWaiting(long now)
     {
         if (now - _lastWaitingLog < WaitingLogInterval.TotalSeconds * Frequency) return;
@@ -272,7 +305,7 @@ internal sealed class HotLoop : IPayloadSink
     private void Sleep()
     {
         long now = Stopwatch.GetTimestamp();
-        long due = _problems.NextSummaryDue();
+        long due = Math.Min(_problems.NextSummaryDue(), _statusDue);
         lock (_service.Gate)
         {
             if (_staleness == Staleness.Fresh && _stale.TicksLeft(now) is >= 0 and var left)

@@ -31,7 +31,8 @@ internal static class RunCommand
             return ExitCodes.RuntimeFailure;
         }
 
-        string clientId = $"MeterBridge_{PortalId()}_{settings.DeviceInstance}";
+        string host = PortalId();
+        string clientId = $"MeterBridge_{host}_{settings.DeviceInstance}";
         using var shutdown = CancellationTokenSource.CreateLinkedTokenSource(stop);
         var wake = new AutoResetEvent(false);
         var paths = new DeviceSettings(settings.DeviceInstance);
@@ -51,8 +52,11 @@ internal static class RunCommand
 
         var table = new ItemTable();
         await using var service = new BusItemService(table, settings.ServiceName, settings.DbusAddress, sync.Write, settings.PropertiesChanged);
-        var loop = new HotLoop(settings, log, service, table, sync, wake, shutdown.Token);
-        var mqtt = new MqttSubscriber(settings, clientId, log, loop);
+        var status = settings.StatusTopic.Length == 0 ? null : new StatusPublisher(settings.StatusTopic,
+            settings.HaDiscovery ? HomeAssistantDiscovery.Configs(settings.StatusTopic, HomeAssistantDiscovery.NodeId(host, settings.DeviceInstance), settings.DeviceInstance, Identity.Version) : [],
+            log);
+        var loop = new HotLoop(settings, log, service, table, sync, wake, shutdown.Token, status);
+        var mqtt = new MqttSubscriber(settings, clientId, log, loop, status);
         log.Info($"meterbridge {Identity.Version}: {RoleNames.Of(settings.DeviceType)} meter {settings.ServiceName} from {settings.BrokerAddress}:{settings.BrokerPort} topic {settings.Topic}");
 
         var publisher = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -100,6 +100,12 @@ internal static class ConfigKeys
             (s, t) => t.Trim().Equals("auto", StringComparison.OrdinalIgnoreCase) ? Ok(s with { SettingsWait = null })
                 : ValueText.TryDouble(t, out double v) && v is >= 0 and <= MaxSettingsWait ? Ok(s with { SettingsWait = v }) : Bad($"is not auto or a number of seconds 0 to {MaxSettingsWait}"),
             s => s.SettingsWait is { } v ? ValueText.Show(v) : "auto"),
+        new("status_topic", KeyHome.Mqtt, "TOPIC", "Where the bridge publishes its health on the broker: TOPIC/status (online/offline, retained, the will) and TOPIC/state (JSON, retained); default meterbridge/<device_instance>; empty = off.",
+            (s, t) => t.IndexOfAny(['+', '#', '\0']) >= 0 || t.EndsWith('/') ? Bad("is not a topic name (no + or #, no / at the end)") : Ok(s with { StatusTopic = t }),
+            s => s.StatusTopic),
+        new("ha_discovery", KeyHome.Mqtt, "0|1", "1: Home Assistant MQTT discovery for the status (retained configs under homeassistant/).",
+            (s, t) => ValueText.TryBool(t, out bool v) ? Ok(s with { HaDiscovery = v }) : Bad(NotBoolean),
+            s => ValueText.Show(s.HaDiscovery)),
 
         // Sources (docs/sources.md): which device's messages, and which of its channels
         new("format", KeyHome.Mqtt, "FORMAT", "What the messages look like: dbus-mqtt-grid (the JSON of the Python driver), a preset (" + string.Join(", ", Presets.All.Keys) + ") or custom ([MAPPING] only).",

@@ -50,6 +50,14 @@ internal sealed record Settings
     public int UpdateInterval { get; init; } = 100;
     /// <summary>Seconds to wait at start for the GX's settings service; null: auto (60 on Venus OS, 0 elsewhere).</summary>
     public double? SettingsWait { get; init; }
+    /// <summary>
+    /// Where the bridge tells the broker it reads from whether it is alive and its meter fresh (<c>…/status</c>,
+    /// <c>…/state</c>); empty: nowhere. Default <c>meterbridge/&lt;device_instance&gt;</c>.
+    /// </summary>
+    public string StatusTopic { get => _statusTopic ?? $"meterbridge/{DeviceInstance}"; init => _statusTopic = value; }
+    private readonly string? _statusTopic;
+    /// <summary>Home Assistant MQTT discovery configs for the status (under homeassistant/…/config).</summary>
+    public bool HaDiscovery { get; init; }
 
     // Sources (docs/sources.md)
     /// <summary>dbus-mqtt-grid (the seed format), a preset name or custom.</summary>

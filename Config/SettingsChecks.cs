@@ -29,6 +29,12 @@ internal static class SettingsChecks
         if (s.TlsInsecure && !s.TlsEnabled)
             warnings.Add($"{origins["tls_insecure"].Where} \"1\" has no effect while tls_enabled is 0");
 
+        if (s.StatusTopic.Length > 0 && s.Subscriptions.FirstOrDefault(f => Sources.TopicFilter.Matches(f, s.StatusTopic + "/status")) is { } reads)
+            warnings.Add($"{origins["status_topic"].Where} {ValueText.Quote(s.StatusTopic)}: the subscription to {reads} reads the bridge's own status (each rejected); set another status_topic");
+
+        if (s.HaDiscovery && s.StatusTopic.Length == 0)
+            warnings.Add($"{origins["ha_discovery"].Where} \"1\" has no effect while status_topic is empty");
+
         if (s.Password is not null && s.Username is null)
             warnings.Add("a password is set but no username: it is not sent (MQTT needs a username with a password)");
     }

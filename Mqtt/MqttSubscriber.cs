@@ -9,9 +9,10 @@ namespace MeterBridge.Mqtt;
 /// <summary>
 /// The MQTT edge: connects, subscribes, hands every payload to the bridge, and when the broker is down or
 /// goes away retries after 1 s, 2 s, then every 3 s, logging a line per change of state, not per try.
-/// A broker problem never ends the process.
+/// A broker problem never ends the process. With a <see cref="StatusPublisher"/> it also says on that broker whether
+/// the bridge is alive (online after each connect, offline as the will and before a clean DISCONNECT).
 /// </summary>
-internal sealed class MqttSubscriber(Settings settings, string clientId, Log log, IPayloadSink sink)
+internal sealed class MqttSubscriber(Settings settings, string clientId, Log log, IPayloadSink sink, StatusPublisher? status = null)
 {
     private static readonly TimeSpan FirstRetry = TimeSpan.FromSeconds(1);
     // The cap bounds how long values stay away after the broker returns: at most one wait plus a connect, well
@@ -38,6 +39,7 @@ internal sealed class MqttSubscriber(Settings settings, string clientId, Log log
         var options = BrokerOptions.Build(settings, clientId, _certificates);
         options.KeepAlivePeriod = TimeSpan.Zero; // ReaderAdapterFactory keeps the connection alive
         if (_socket is not null && options.ChannelOptions is MqttClientTcpOptions tcp) tcp.StreamProvider = _socket;
+        status?.SetWill(options);
         var client = _client = new MqttClientFactory().CreateMqttClient(new ReaderAdapterFactory(TimeSpan.FromSeconds(settings.Keepalive),
             sink, _socket, BrokerOptions.MaxPublishLength(settings)));
         client.ApplicationMessageReceivedAsync += args =>
@@ -66,8 +68,10 @@ internal sealed class MqttSubscriber(Settings settings, string clientId, Log log
                 answer.Dispose();
                 log.Info($"connected to {settings.BrokerAddress}:{settings.BrokerPort}, subscribed to {string.Join(", ", settings.Subscriptions)}");
                 _lastProblem = null;
+                status?.Connected(client);
                 long since = Stopwatch.GetTimestamp();
                 string reason = await lost.Task.WaitAsync(cancel);
+                status?.Disconnected();
                 if (Stopwatch.GetElapsedTime(since) >= Recovered) retry = FirstRetry;
                 Problem($"lost the broker {settings.BrokerAddress}:{settings.BrokerPort} ({reason}); retrying");
             }
@@ -108,14 +112,18 @@ internal sealed class MqttSubscriber(Settings settings, string clientId, Log log
             if (item.ResultCode > MqttClientSubscribeResultCode.GrantedQoS2) throw new SubscriptionRefusedException(item.TopicFilter.Topic, item.ResultCode);
     }
 
-    /// <summary>Leaves the broker politely; bounded so a dead broker cannot delay shutdown.</summary>
-    public Task StopAsync() => LeaveAsync();
+    /// <summary>Leaves the broker politely (offline first, with a status topic); bounded so a dead broker cannot delay shutdown.</summary>
+    public Task StopAsync() => LeaveAsync(sayOffline: true);
 
-    private async Task LeaveAsync()
+    private async Task LeaveAsync(bool sayOffline = false)
     {
         if (_client is not { IsConnected: true }) return;
         using var timeout = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
-        try { await _client.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().Build(), timeout.Token); }
+        try
+        {
+            if (sayOffline) status?.SayOffline(_client);
+            await _client.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().Build(), timeout.Token);
+        }
         catch (Exception) { /* leaving anyway */ }
     }
 

@@ -241,6 +241,34 @@ public sealed class SettingsLoaderTests : IDisposable
     }
 
     [Fact]
+    public void Status_topic_follows_the_device_instance_until_set_and_empty_turns_it_off()
+    {
+        Assert.Equal("meterbridge/100", new Settings().StatusTopic);
+        Assert.Equal("meterbridge/7", Load("[DEFAULT]\ndevice_instance = 7\n").Settings.StatusTopic);
+        Assert.Equal("home/gx", Load("[MQTT]\nstatus_topic = home/gx\n", new() { ["device_instance"] = "7" }).Settings.StatusTopic);
+        SettingsLoad off = Load("[MQTT]\nstatus_topic =\nha_discovery = 1\n");
+        Assert.True(off.Ok);
+        Assert.Equal("", off.Settings.StatusTopic);
+        Assert.Contains(off.Warnings, w => w.Contains("ha_discovery") && w.Contains("no effect while status_topic is empty"));
+    }
+
+    [Theory]
+    [InlineData("home/+/x")]
+    [InlineData("home/#")]
+    [InlineData("home/")]
+    public void Status_topic_is_a_topic_name_not_a_filter(string topic) =>
+        Assert.Contains("status_topic = \"" + topic + "\" is not a topic name", Problem($"[MQTT]\nstatus_topic = {topic}\n"));
+
+    [Fact]
+    public void A_subscription_that_reads_the_status_topic_is_a_warning()
+    {
+        SettingsLoad load = Load("[MQTT]\ntopic = #\n");
+        Assert.True(load.Ok);
+        Assert.Contains(load.Warnings, w => w.Contains("the subscription to # reads the bridge's own status"));
+        Assert.Empty(Load("[MQTT]\ntopic = #\nstatus_topic =\n").Warnings);
+    }
+
+    [Fact]
     public void Unknown_keys_and_sections_are_warnings_not_problems()
     {
         SettingsLoad load = Load("[DEFAULT]\ntimeuot = 5\n[MQTT]\ntopic = t\nbroker = x\ntimeout = 9\n[Extra]\na = 1\n");
