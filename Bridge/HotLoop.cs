@@ -16,7 +16,7 @@ namespace MeterBridge.Bridge;
 /// one per update interval. Messages that come within the interval are merged and go out together at its end: the
 /// newest state wins, nothing queues, and a Tasmota meter's one-value messages are never lost to coalescing.
 /// <para>
-/// Wake-ups, not messages, are what a GX pays for (README, Performance). A message that comes when the interval has
+/// Wake-ups, not messages, are what a GX pays for (docs/performance.md). A message that comes when the interval has
 /// passed is published at once by the reader thread itself; one that comes too soon makes the reader sit out the
 /// rest of the interval without reading (the next messages wait in the kernel) and then publish them all as one.
 /// The publisher thread (<see cref="Run"/>) registers, applies staleness and what <see cref="SettingsSync"/> asks (a new
@@ -124,7 +124,7 @@ internal sealed class HotLoop : IPayloadSink
     }
 
     /// <summary>
-    /// MQTT thread: a message far beyond max_payload_size was read past unstored (Mqtt/OversizedPublishFilter.cs).
+    /// MQTT thread: a message far beyond max_payload_size was read past unstored (PacketReader, OversizedPublishFilter).
     /// Logged and summarised with the other too-large ones; its size counts topic and header too.
     /// </summary>
     public void OnOversized(long size)

@@ -9,7 +9,7 @@ namespace MeterBridge.Mqtt;
 
 /// <summary>
 /// The connection under MQTTnet's client (MQTTnet's own, wrapped), with two changes that save thread wake-ups,
-/// which on a small CPU cost far more than a message itself (README, Performance):
+/// which on a small CPU cost far more than a message itself (docs/performance.md):
 /// <list type="bullet">
 /// <item>With a QoS 0 subscription a reader thread of ours reads the connection (ReaderAdapter.Reader.cs): payloads go
 /// to the bridge on that thread, and between two D-Bus updates it does not read at all. Only packets MQTTnet must see
