@@ -111,7 +111,7 @@ internal static class ConfigKeys
         new("format", KeyHome.Mqtt, "FORMAT", "What the messages look like: dbus-mqtt-grid (the JSON of the Python driver), a preset (" + string.Join(", ", Presets.All.Keys) + ") or custom ([MAPPING] only).",
             (s, t) => Presets.Formats.Contains(t.Trim()) ? Ok(s with { Format = t.Trim() }) : Bad("is not a format: " + string.Join(", ", Presets.Formats)),
             s => s.Format),
-        new("channel", KeyHome.Mqtt, "N", "Which channel of a device with several ({channel} in the rules).",
+        new("channel", KeyHome.Mqtt, "N", "Which channel of a device with several ({channel} in the rules); tasmota-energy: 0 reads arrays as phases, N ≥ 1 channel N alone.",
             (s, t) => ValueText.TryInt(t, 0, 99, out int v) ? Ok(s with { Channel = v }) : Bad("is not a channel number 0 to 99"),
             s => ValueText.Show(s.Channel)),
     ];
