@@ -117,10 +117,7 @@ internal sealed class HotLoop : IPayloadSink
             return;
         }
         // Counted per reason and key, not per text: the text quotes the value, which a hostile publisher varies at will.
-        string reason = verdict.Describe(_settings.Limits), kind = $"{verdict.Reason} {verdict.Location} {verdict.Quantity}";
-        bool news = _status?.Rejected(reason, kind) == true; // the publisher publishes it
-        if (_problems.Report(LogLevel.Warning, "rejected a message: " + reason, Stopwatch.GetTimestamp(), kind) || news)
-            _wake.Set(); // a new summary window: the publisher's sleep must end in time to write it
+        Rejected(verdict.Describe(_settings.Limits), $"{verdict.Reason} {verdict.Location} {verdict.Quantity}");
     }
 
     /// <summary>
@@ -129,11 +126,16 @@ internal sealed class HotLoop : IPayloadSink
     /// </summary>
     public void OnOversized(long size)
     {
-        string reason = $"message of {size} bytes is larger than max_payload_size = {_settings.MaxPayloadSize} (skipped unread)";
-        string kind = $"{RejectReason.TooLarge} {Location.Total} {Quantity.Power}";
-        bool news = _status?.Rejected(reason, kind) == true;
+        Rejected($"message of {size} bytes is larger than max_payload_size = {_settings.MaxPayloadSize} (skipped unread)",
+            $"{RejectReason.TooLarge} {Location.Total} {Quantity.Power}");
+    }
+
+    /// <summary>A rejection, logged (summarised per kind) and told to the status; wakes the publisher when either has news to write.</summary>
+    private void Rejected(string reason, string kind)
+    {
+        bool news = _status?.Rejected(reason, kind) == true; // the publisher publishes it
         if (_problems.Report(LogLevel.Warning, "rejected a message: " + reason, Stopwatch.GetTimestamp(), kind) || news)
-            _wake.Set();
+            _wake.Set(); // a new summary window, or a new kind for the status: the publisher's sleep must end to write it
     }
 
     /// <summary>
