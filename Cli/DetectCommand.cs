@@ -1,7 +1,5 @@
 using System.CommandLine;
 using System.Text;
-using System.Text.Encodings.Web;
-using System.Text.Json;
 using MeterBridge.Config;
 using MeterBridge.Core;
 using MeterBridge.Detect;
@@ -22,7 +20,6 @@ internal static class DetectCommand
     public const string DefaultFilter = "#";
     private const int BusiestShown = 10;
     private const int PayloadShown = 60;
-    private static readonly JsonWriterOptions JsonOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     /// <summary>The <c>detect</c> command with its own options, its action reading the shared config flags.</summary>
     public static Command Create(ConfigFlags flags, AppIo io)
@@ -55,12 +52,10 @@ internal static class DetectCommand
         Settings settings = load.Settings;
         string filter = input.Flags.GetValueOrDefault("topic") ?? DefaultFilter;
 
-        var log = new TopicLog(settings.MaxPayloadSize);
-        var listener = new BrokerListener(settings, filter, log);
         string where = $"{settings.BrokerAddress}:{settings.BrokerPort}";
-        void Progress() => io.Out.Write($"\rlistening to {where} {filter}: {log.Messages} messages on {log.TopicCount} topics, "
-            + $"{log.Read(topics => Detector.Find(topics, settings).Count)} meters so far ");
-        string? problem = await listener.ListenAsync(TimeSpan.FromSeconds(seconds), progress ? Progress : () => { }, stop);
+        void Progress(TopicLog log) => io.Out.Write($"\rlistening to {where} {filter}: {log.Messages} messages on {log.TopicCount} topics, "
+            + $"{DetectSession.Found(log, settings).Count} meters so far ");
+        var (meters, problem, log) = await DetectSession.RunAsync(settings, filter, TimeSpan.FromSeconds(seconds), progress ? Progress : _ => { }, stop);
         if (progress) io.Out.Write("\r" + new string(' ', 100) + "\r");
         if (problem is not null)
         {
@@ -68,9 +63,8 @@ internal static class DetectCommand
             if (log.Messages == 0) return ExitCodes.RuntimeFailure;
         }
 
-        List<FoundMeter> meters = log.Read(topics => Detector.Find(topics, settings));
         foreach (FoundMeter meter in meters)
-            if (json) WriteJson(meter, io.Out);
+            if (json) io.Out.WriteLine(DetectJson.Of(meter));
             else WriteText(meter, io.Out);
         if (meters.Count > 0)
         {
@@ -118,30 +112,6 @@ internal static class DetectCommand
     {
         int row = MeterPaths.Measurement(location, quantity);
         return ItemText.ToString(readout.Table[row], readout.Table.Defs[row].Format);
-    }
-
-    private static void WriteJson(FoundMeter meter, TextWriter output)
-    {
-        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
-        using (var json = new Utf8JsonWriter(buffer, JsonOptions))
-        {
-            Candidate candidate = meter.Candidate;
-            json.WriteStartObject();
-            json.WriteString("format", candidate.Format);
-            json.WriteString("topic", candidate.Topic);
-            json.WriteNumber("channel", candidate.Channel);
-            json.WriteStartObject("mapping");
-            foreach (var (key, rule) in candidate.Mapping) json.WriteString(key, rule);
-            json.WriteEndObject();
-            json.WriteString("kind", candidate.Kind);
-            json.WriteNumber("phases", meter.Phases);
-            json.WriteNumber("messages", meter.Messages);
-            json.WriteStartObject("paths");
-            meter.Readout.WritePaths(json);
-            json.WriteEndObject();
-            json.WriteEndObject();
-        }
-        output.WriteLine(Encoding.UTF8.GetString(buffer.WrittenSpan));
     }
 
     /// <summary>No meter: the topics with the most messages and the start of their newest payload, to write a mapping from.</summary>
