@@ -103,6 +103,11 @@ Page {
 				onClicked: root.start()
 			}
 
+			SettingsListHeader {
+				text: "Found: tap one to use it"
+				preferredVisible: root.results.length > 0
+			}
+
 			Column {
 				width: parent ? parent.width : 0
 

@@ -7,7 +7,7 @@
 #                              the list a test on a real GX (or a private bus) can check path by path
 #   writes-dbus.txt, writes-mqtt.txt   every setValue: "service path type value"
 #   formats.txt                the format names the meter page offers
-#   gui-settings.png, gui-meter.png   the settings page and the meter page as rendered
+#   gui-settings.png, gui-meter.png, gui-detect.png   the settings, meter and detect pages as rendered
 # Prints qmltestrunner's "Totals:" line; exits non-zero when a test failed or something is missing.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -28,7 +28,7 @@ for backend in dbus mqtt; do
   { grep -o "MBSET $backend .*" "$out/qmltestrunner.txt" || true; } | cut -d' ' -f3- >"$out/writes-$backend.txt"
 done
 { grep -o "MBFORMATS .*" "$out/qmltestrunner.txt" || true; } | head -1 | cut -d' ' -f2 | tr ',' '\n' >"$out/formats.txt"
-for png in gui-settings.png gui-meter.png; do
+for png in gui-settings.png gui-meter.png gui-detect.png; do
   if [ -s "$here/out/$png" ]; then cp "$here/out/$png" "$out/"; else echo "missing screenshot: $png" >&2; status=1; fi
 done
 grep -E '^(FAIL!|   Loc|   Actual|   Expected)' "$out/qmltestrunner.txt" || true

@@ -286,6 +286,8 @@ TestCase {
 		compare(written(control, "/Detect/Start").value, 100)
 		compare(written(control, "/Detect/Start").type, "int")
 		compare(mustRow("Detect").secondaryText, "Done")
+		if (data.backend === "dbus")
+			screenshot("gui-detect.png", 480)
 		compare(mustRow("shelly-gen2-em: shellies/pro3em").secondaryText, "1234 W, 3 phases, 5123.5 kWh")
 		const plug = mustRow("tasmota-energy: tele/plug/SENSOR (channel 1)")
 		compare(plug.secondaryText, "60 W, 1 phase")

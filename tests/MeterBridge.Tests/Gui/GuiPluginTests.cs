@@ -140,7 +140,7 @@ public sealed class GuiPluginTests(GuiRun run) : IClassFixture<GuiRun>
     [Fact]
     public void The_screenshots_are_pngs_of_a_few_hundred_kilobytes_at_most()
     {
-        foreach (var name in (string[])["gui-settings.png", "gui-meter.png"])
+        foreach (var name in (string[])["gui-settings.png", "gui-meter.png", "gui-detect.png"])
         {
             var png = File.ReadAllBytes(Path.Combine(run.Dir, name));
             Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], png[..4]);
@@ -176,11 +176,32 @@ public sealed class GuiPluginTests(GuiRun run) : IClassFixture<GuiRun>
 
             var rcc = Convert.FromBase64String(root.GetProperty("resource").GetString()!);
             var files = RccReader.Files(rcc);
-            var expected = Directory.GetFiles(PagesDir).Where(f => f.EndsWith(".qml") || f.EndsWith(".js"))
-                .Select(f => "/MeterBridge/" + Path.GetFileName(f));
-            Assert.Equal(expected.Order(), files.Order());
+            var sources = Directory.GetFiles(PagesDir).Where(f => f.EndsWith(".qml") || f.EndsWith(".js")).ToList();
+            Assert.Equal(sources.Select(f => "/MeterBridge/" + Path.GetFileName(f)).Order(), files.Keys.Order());
+            foreach (var source in sources)
+                Assert.Equal(File.ReadAllBytes(source), files["/MeterBridge/" + Path.GetFileName(source)]);
             foreach (var integration in integrations)
-                Assert.Contains(integration.GetProperty("url").GetString()!["qrc:".Length..], files);
+                Assert.Contains(integration.GetProperty("url").GetString()!["qrc:".Length..], files.Keys);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void The_packer_fails_when_rcc_is_missing()
+    {
+        var dir = Directory.CreateTempSubdirectory("mb-pack-").FullName;
+        try
+        {
+            var json = Path.Combine(dir, "MeterBridge.json");
+            var result = Shell.Run(Path.Combine(RepoPaths.Root, "scripts", "pack-gui-plugin.sh"), [json],
+                new Dictionary<string, string> { ["RCC"] = Path.Combine(dir, "no-rcc") }, timeoutSeconds: 60);
+
+            Assert.Equal(1, result.ExitCode);
+            Assert.Contains("rcc not found", result.Stderr);
+            Assert.False(File.Exists(json));
         }
         finally
         {
