@@ -410,8 +410,10 @@ if [ -z "$route" ]; then
         route=app
     else
         route=ssh
-        if [ "$here" -ef "$app_dir" ]; then
-            say "Venus OS $(venus_said) has no custom applications (they came with v3.70): installing the SSH route (--app installs the app anyway)"
+        if [ "$here" -ef "$app_dir" ] && [ -n "$(venus_version)" ] && venus_at_least 0 0; then
+            say "Venus OS $(venus_version) has no custom applications (they came with v3.70): installing the SSH route (--app installs the app anyway)"
+        elif [ "$here" -ef "$app_dir" ]; then
+            say "cannot tell the Venus OS version from /opt/victronenergy/version ('$(venus_version)'): installing the SSH route (--app installs the app)"
         fi
     fi
 fi

@@ -98,6 +98,12 @@ public sealed class GxRoot : IDisposable
     public ShellResult RunScript(string name, string[] args) =>
         Shell.Run(System.IO.Path.Combine(Package, name), [.. args, "--root", Root], new Dictionary<string, string> { ["PATH"] = Bin });
 
+    /// <summary>Puts this machine's real daemontools svc and svstat on the script's PATH (Debian's package).</summary>
+    public void UseRealDaemontools()
+    {
+        foreach (var tool in new[] { "svc", "svstat" }) LinkTool(tool);
+    }
+
     public string[] RcLines => File.Exists(RcLocal) ? File.ReadAllLines(RcLocal) : [];
 
     public int RcCount(int n) => RcLines.Count(line => line == RcLine(n));
