@@ -247,6 +247,35 @@ public sealed class AppPackageTests
     }
 
     [Fact]
+    public void Unpacking_over_the_running_binary_writes_a_new_file_and_leaves_the_running_one_alone()
+    {
+        // The upgrade's first step, with this machine's tar (GNU; BusyBox's unlinks first too: ARCHIVE_UNLINK_OLD).
+        string dir = TempDir();
+        string app = Path.Combine(dir, "available", "MeterBridge");
+        Directory.CreateDirectory(app);
+        File.Copy("/usr/bin/sleep", Path.Combine(app, "meterbridge"));
+        using var running = Process.Start(Path.Combine(app, "meterbridge"), "30");
+        try
+        {
+            string script = Path.Combine(dir, "unpack.sh");
+            File.WriteAllText(script, $"set -e\nmkdir -p '{dir}/new/MeterBridge'\ncp /bin/true '{dir}/new/MeterBridge/meterbridge'\n"
+                + $"tar -C '{dir}/new' -czf '{dir}/new.tar.gz' MeterBridge\ntar -xzf '{dir}/new.tar.gz' -C '{dir}/available'\n");
+
+            var result = Shell.Run(script, []);
+
+            Assert.True(result.ExitCode == 0, result.ToString());
+            Assert.Equal(File.ReadAllBytes("/bin/true"), File.ReadAllBytes(Path.Combine(app, "meterbridge")));
+            Assert.False(running.HasExited, "the running binary is not disturbed");
+            Assert.Contains("meterbridge (deleted)", File.ReadAllText($"/proc/{running.Id}/maps"));
+        }
+        finally
+        {
+            running.Kill();
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
     public void Uninstall_stops_the_app_removes_its_links_and_line_keeps_the_meters_files_and_twice_changes_nothing()
     {
         using var gx = new GxRoot(svcStubs: true, packageAt: GxRoot.AppFolder, venusVersion: "v3.70");
