@@ -6,7 +6,7 @@
 # The app (Venus OS v3.70 and later, which have custom applications): the tarball is unpacked into
 # /data/apps/available/, and this script runs from there:
 #   /data/apps/available/MeterBridge/                the app folder: binary, service/, gui-v2/MeterBridge.json
-#   /data/apps/enabled/MeterBridge -> ../available/MeterBridge    (the GUI loads the app's plugin from there)
+#   /data/apps/enabled/MeterBridge -> /data/apps/available/MeterBridge   (the GUI loads its plugin from there)
 #   /service/meterbridge -> /data/apps/available/MeterBridge/service    `meterbridge app`, all meters
 #   /data/rc.local: one line that re-creates that link at boot (/service is rebuilt in RAM; nothing on
 #   Venus OS starts an app's services yet)
