@@ -12,7 +12,8 @@ namespace MeterBridge.Cli;
 /// <summary><c>meterbridge run</c>: wires the MQTT edge, the hot loop and the D-Bus service together and runs until stopped.</summary>
 internal static class RunCommand
 {
-    public static async Task<int> RunAsync(Settings settings, IReadOnlyList<string> warnings, CancellationToken stop)
+    /// <param name="reportState">Write the status as <c>@state</c> lines on standard error (<see cref="StateLines"/>), for <c>meterbridge app</c>.</param>
+    public static async Task<int> RunAsync(Settings settings, IReadOnlyList<string> warnings, CancellationToken stop, bool reportState = false)
     {
         var log = new Log(settings.Logging, Console.Out);
         foreach (var warning in warnings) log.Warning(warning);
@@ -55,7 +56,8 @@ internal static class RunCommand
         var status = settings.StatusTopic.Length == 0 ? null : new StatusPublisher(settings.StatusTopic,
             settings.HaDiscovery ? HomeAssistantDiscovery.Configs(settings.StatusTopic, HomeAssistantDiscovery.NodeId(host, settings.DeviceInstance), settings.DeviceInstance, Identity.Version) : [],
             log);
-        var loop = new HotLoop(settings, log, service, table, sync, wake, shutdown.Token, status);
+        IStatusSink? statusSink = reportState ? new StateLines(Console.Error, status) : status;
+        var loop = new HotLoop(settings, log, service, table, sync, wake, shutdown.Token, statusSink);
         var mqtt = new MqttSubscriber(settings, clientId, log, loop, status);
         log.Info($"meterbridge {Identity.Version}: {RoleNames.Of(settings.DeviceType)} meter {settings.ServiceName} from {settings.BrokerAddress}:{settings.BrokerPort} topic {settings.Topic}");
 

@@ -53,9 +53,10 @@ internal static class AppIni
         }
         Section(IniFile.DefaultSectionName, defaults);
         Section(SettingsLoader.MqttSection, mqtt);
-        var mapping = MappingLines(ValueOf(MeterSettings.All.First(s => s.Name == MeterSettings.Mapping), values).AsString);
+        var mapping = MappingEntries(ValueOf(MeterSettings.All.First(s => s.Name == MeterSettings.Mapping), values).AsString);
         if (mapping.Count > 0)
-            Section(MappingSection.Name, [.. mapping.Select(rule => (Escape(rule), MeterSettings.Mapping))]);
+            Section(MappingSection.Name, [.. mapping.SelectMany(entry => entry.Rules.Select((rule, i) =>
+                ((i == 0 ? entry.Key + " = " : "    ") + Escape(rule), MeterSettings.Mapping)))]);
         return new Text(text.ToString(), lines);
     }
 
@@ -98,6 +99,25 @@ internal static class AppIni
             && ini.SettingOfLine.TryGetValue(line, out string? setting) && setting.Length > 0)
             return $"{setting}: {problem[(first + 2)..]}";
         return first < 0 ? problem : problem[(first + 2)..];
+    }
+
+    /// <summary>
+    /// The Mapping's keys with their rules, in order: a key on several lines has several rules, written as the ini's
+    /// indented continuation lines (docs/sources.md), since a key may stand only once in a section.
+    /// </summary>
+    public static List<(string Key, List<string> Rules)> MappingEntries(string mapping)
+    {
+        var entries = new List<(string Key, List<string> Rules)>();
+        foreach (string line in MappingLines(mapping))
+        {
+            int equals = line.IndexOf('=');
+            if (equals <= 0) continue;
+            string key = line[..equals].Trim(), rule = line[(equals + 1)..].Trim();
+            int at = entries.FindIndex(e => e.Key == key);
+            if (at < 0) entries.Add((key, [rule]));
+            else entries[at].Rules.Add(rule);
+        }
+        return entries;
     }
 
     /// <summary>The Mapping's rules, one a line (<c>key = rule</c>); blank lines skipped.</summary>

@@ -28,8 +28,9 @@ internal static class AppIniFile
     /// Writes <paramref name="ini"/> as meter <paramref name="meter"/>'s app.ini when the meter's own loader takes it whole;
     /// else leaves app.ini as it was and returns the first problem, in the name of its setting.
     /// </summary>
-    public static string? Write(string home, int meter, AppIni.Text ini)
+    public static string? Write(string home, int meter, AppIni.Text ini, out Settings? settings)
     {
+        settings = null;
         string folder = Folder(home, meter);
         Directory.CreateDirectory(folder);
         string target = PathOf(home, meter), next = target + ".new";
@@ -48,6 +49,16 @@ internal static class AppIniFile
             return AppIni.Reword(load.Problems[0], ini);
         }
         File.Move(next, target, overwrite: true);
+        settings = load.Settings;
         return null;
+    }
+
+    /// <summary>The settings of the app.ini there is, as the meter loads them; null when there is none or it is refused.</summary>
+    public static Settings? Load(string home, int meter)
+    {
+        string path = PathOf(home, meter);
+        if (!File.Exists(path)) return null;
+        SettingsLoad load = SettingsLoader.Load(new SettingsInput { ConfigPath = path });
+        return load.Ok ? load.Settings : null;
     }
 }

@@ -131,7 +131,7 @@ public class AppIniTests
         string home = Directory.CreateTempSubdirectory("mb-appini-").FullName;
         try
         {
-            string? problem = AppIniFile.Write(home, 100, ini);
+            string? problem = AppIniFile.Write(home, 100, ini, out _);
             Assert.NotNull(problem);
             Assert.StartsWith("Mapping: ", problem);
             Assert.DoesNotContain(home, problem);
@@ -139,7 +139,7 @@ public class AppIniTests
             Assert.False(File.Exists(AppIniFile.PathOf(home, 100) + ".new"));
 
             var good = AppIni.Generate(100, Values(("Password", BusValue.Of("secret")), ("Username", BusValue.Of("me"))), [], null);
-            Assert.Null(AppIniFile.Write(home, 100, good));
+            Assert.Null(AppIniFile.Write(home, 100, good, out _));
             Assert.Equal(good.Content, AppIniFile.Current(home, 100));
             if (!OperatingSystem.IsWindows()) Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(AppIniFile.PathOf(home, 100)));
             SettingsLoad load = SettingsLoader.Load(new SettingsInput { ConfigPath = AppIniFile.PathOf(home, 100) });
