@@ -140,6 +140,21 @@ public sealed class AppLifecycleTests
         rig.WaitForValue(AppRig.Control, "/Meters/100/State", AppRig.Text("fresh"), app);
     }
 
+    [Fact]
+    public void Without_a_settings_service_the_app_serves_its_control_service_and_waits_for_it()
+    {
+        using var rig = new AppRig(port => AppRig.Meter(100, port, "app/one"));
+        rig.Broker.Publish("app/one", """{"grid":{"power":100.0}}""", "-r");
+        rig.SettingsService.Stop();
+        var app = rig.StartApp();
+        Assert.True(app.WaitForLine("INFO waiting for com.victronenergy.settings on D-Bus", AppRig.Deadline), app.Log);
+        Assert.Equal(AppRig.Text(""), rig.ControlValue("/Meters/List"));
+        Assert.Equal(0, rig.MeterProcesses(100));
+        rig.SettingsService.Start();
+        rig.WaitForValue(AppRig.GridService(100), "/Ac/Power", "(<100.0>,)", app);
+        rig.WaitForValue(AppRig.Control, "/Meters/List", AppRig.Text("100"), app);
+    }
+
     private static int MeterPid(AppRig rig, int meter)
     {
         string ini = Path.Combine(rig.Home, $"meter-{meter}", "app.ini");
