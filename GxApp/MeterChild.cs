@@ -30,7 +30,7 @@ internal sealed class MeterChild
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
-            RedirectStandardInput = false,
+            RedirectStandardInput = true, // never written: when the app is gone, however it went, the meter reads its end and stops
             UseShellExecute = false,
         };
         foreach (string arg in (string[])["run", "--config", iniPath, "--report-state"]) info.ArgumentList.Add(arg);

@@ -57,10 +57,13 @@ public sealed class AppLifecycleTests
         Assert.DoesNotContain(app.Lines, l => l.StartsWith("INFO imported"));
 
         // The settings service restarts under a running app: nothing changes, and a change after it is followed.
+        string? owner = rig.Owner(AppRig.GridService(N));
         rig.SettingsService.Stop();
         Assert.True(app.WaitForLine("left D-Bus", AppRig.Deadline), app.Log);
         rig.SettingsService.Start();
         Assert.True(app.WaitForLine("is there: meters", AppRig.Deadline), app.Log);
+        Thread.Sleep(500);
+        Assert.Equal(owner, rig.Owner(AppRig.GridService(N))); // not restarted
         Assert.Equal("(0,)", rig.Set(AppRig.Settings, AppRig.Setting(N, "Topic"), "<'app/other'>"));
         rig.WaitForValue(AppRig.GridService(N), "/Ac/Power", "(<987.0>,)", app);
 
@@ -153,6 +156,21 @@ public sealed class AppLifecycleTests
         rig.SettingsService.Start();
         rig.WaitForValue(AppRig.GridService(100), "/Ac/Power", "(<100.0>,)", app);
         rig.WaitForValue(AppRig.Control, "/Meters/List", AppRig.Text("100"), app);
+    }
+
+    [Fact]
+    public void A_killed_app_leaves_no_meter_behind_and_the_next_one_takes_over()
+    {
+        using var rig = new AppRig(port => AppRig.Meter(100, port, "app/one"));
+        rig.Broker.Publish("app/one", """{"grid":{"power":100.0}}""", "-r");
+        var app = rig.StartApp();
+        rig.WaitForValue(AppRig.GridService(100), "/Ac/Power", "(<100.0>,)", app);
+        Assert.Equal(0, Tool.Run("kill", "-KILL", app.Id.ToString()).ExitCode);
+        Assert.True(AppRig.WaitFor(() => rig.MeterProcesses(100) == 0 && !rig.OnBus(AppRig.GridService(100))), "the meter outlived its app");
+        app = rig.StartApp();
+        rig.WaitForValue(AppRig.GridService(100), "/Ac/Power", "(<100.0>,)", app);
+        rig.WaitForValue(AppRig.Control, "/Meters/100/State", AppRig.Text("fresh"), app);
+        Assert.Equal(1, rig.MeterProcesses(100));
     }
 
     private static int MeterPid(AppRig rig, int meter)
