@@ -14,6 +14,8 @@ internal sealed class MeterChild
     private const int SIGTERM = 15;
     private readonly Process _process;
     private readonly TaskCompletionSource<int> _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _outputRead = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _errorRead = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private MeterChild(Process process) => _process = process;
 
@@ -39,12 +41,12 @@ internal sealed class MeterChild
         var child = new MeterChild(process);
         process.Exited += (_, _) => child._exited.TrySetResult(process.ExitCode);
         process.Start();
-        Read(process.StandardOutput, output, $"meter {meter} out");
-        Read(process.StandardError, error, $"meter {meter} err");
+        Read(process.StandardOutput, output, $"meter {meter} out", child._outputRead);
+        Read(process.StandardError, error, $"meter {meter} err", child._errorRead);
         return child;
     }
 
-    /// <summary>SIGTERM, then SIGKILL after <paramref name="grace"/>; returns once it has exited.</summary>
+    /// <summary>SIGTERM, then SIGKILL after <paramref name="grace"/>; returns once it has exited and its last lines are read.</summary>
     public async Task StopAsync(TimeSpan grace)
     {
         if (Exited.IsCompleted) return;
@@ -56,9 +58,12 @@ internal sealed class MeterChild
             try { _process.Kill(); } catch (InvalidOperationException) { /* gone meanwhile */ }
             await Exited;
         }
+        // Its "stopped" line belongs in the log; a grandchild holding the pipes must not hold us.
+        try { await Task.WhenAll(_outputRead.Task, _errorRead.Task).WaitAsync(TimeSpan.FromSeconds(1)); }
+        catch (TimeoutException) { }
     }
 
-    private static void Read(StreamReader reader, Action<string> line, string name) =>
+    private static void Read(StreamReader reader, Action<string> line, string name, TaskCompletionSource done) =>
         new Thread(() =>
         {
             try
@@ -66,6 +71,7 @@ internal sealed class MeterChild
                 while (reader.ReadLine() is { } text) line(text);
             }
             catch (IOException) { /* the pipe broke: the process is gone */ }
+            done.TrySetResult();
         }, maxStackSize: 256 * 1024) { IsBackground = true, Name = name }.Start();
 
     // Blittable, so AOT needs no marshalling stub; Process.Kill only sends SIGKILL.

@@ -141,6 +141,13 @@ public sealed class AppLifecycleTests
         rig.WaitForValue(AppRig.GridService(100), "/Ac/Power", "(<100.0>,)", app);
         Assert.NotEqual(pid, MeterPid(rig, 100));
         rig.WaitForValue(AppRig.Control, "/Meters/100/State", AppRig.Text("fresh"), app);
+
+        // SIGHUP (svc -h) stops the app like SIGTERM: its meter first, cleanly.
+        Assert.Equal(0, Tool.Run("kill", "-HUP", app.Id.ToString()).ExitCode);
+        Assert.True(app.WaitForExit(AppRig.Deadline) && app.ExitCode == 0, app.Log);
+        Assert.False(rig.OnBus(AppRig.GridService(100)));
+        Assert.False(rig.OnBus(AppRig.Control));
+        Assert.Contains(app.Lines, l => l.StartsWith("meter 100: INFO stopped (exit code 0)"));
     }
 
     [Fact]
