@@ -19,7 +19,7 @@ internal static class AppCommand
         var home = new Option<string>("--home")
         {
             HelpName = "DIR",
-            Description = $"Where the meters' files are: meter-N/app.ini (written from the settings), meter-N/config.ini (imported once). Default {DefaultHome}.",
+            Description = "Where the meters' files are: meter-N/app.ini (written from the settings), meter-N/config.ini (imported once).",
             DefaultValueFactory = _ => DefaultHome,
         };
         var app = new Command("app",
