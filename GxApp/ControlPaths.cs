@@ -39,7 +39,7 @@ internal static class ControlPaths
         new("/ProductName", TextFormat.Plain),
         new("/DeviceInstance", TextFormat.Integer),
         new("/Connected", TextFormat.Integer),
-        new("/Meters/List", TextFormat.Plain),
+        new("/Meters", TextFormat.Plain),
         new("/Meters/Add", TextFormat.Integer, Writable: true),
         new("/Meters/Remove", TextFormat.Integer, Writable: true),
         new("/Detect/Start", TextFormat.Integer, Writable: true),

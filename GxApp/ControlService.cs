@@ -53,7 +53,7 @@ internal sealed class ControlService : IAsyncDisposable
 
     public ValueTask DisposeAsync() => _service.DisposeAsync();
 
-    /// <summary>The meters now: <c>/Meters/List</c>, a new meter's rows (<c>waiting</c>), a gone one's rows withdrawn.</summary>
+    /// <summary>The meters now: <c>/Meters</c>, a new meter's rows (<c>waiting</c>), a gone one's rows withdrawn.</summary>
     public void SetMeters(IReadOnlyCollection<int> meters)
     {
         lock (_service.Gate)

@@ -72,7 +72,7 @@ public sealed class AppLifecycleTests
         Assert.True(AppRig.WaitFor(() => !rig.OnBus(AppRig.GridService(N))), app.Log);
         rig.StopApp(app);
         app = rig.StartApp();
-        rig.WaitForValue(AppRig.Control, "/Meters/List", AppRig.Text(""), app);
+        rig.WaitForValue(AppRig.Control, "/Meters", AppRig.Text(""), app);
         Assert.Equal(AppRig.Text(""), rig.Get(AppRig.Settings, "/Settings/MeterBridge/Meters"));
         Assert.Equal(0, rig.MeterProcesses(N));
         Assert.Equal("topic = app/other", File.ReadAllLines(config).Single(l => l.StartsWith("topic"))); // never written
@@ -92,11 +92,11 @@ public sealed class AppLifecycleTests
         Assert.Equal("(2,)", rig.Set(AppRig.Control, "/Meters/Add", "<int32 -5>"));
         Assert.Equal("(1,)", rig.Set(AppRig.Control, "/Meters/Add", "<'102'>"));
         Assert.Equal("(2,)", rig.Set(AppRig.Control, "/Meters/Remove", "<int32 102>"));
-        Assert.Equal("(1,)", rig.Set(AppRig.Control, "/Meters/List", "<'1,2'>"));
+        Assert.Equal("(1,)", rig.Set(AppRig.Control, "/Meters", "<'1,2'>"));
         Assert.Equal("(2,)", rig.Set(AppRig.Control, "/Detect/Apply", "<int32 0>"));
 
         Assert.Equal("(0,)", rig.Set(AppRig.Control, "/Meters/Add", "<int32 102>"));
-        rig.WaitForValue(AppRig.Control, "/Meters/List", AppRig.Text("100,102"), app);
+        rig.WaitForValue(AppRig.Control, "/Meters", AppRig.Text("100,102"), app);
         Assert.Equal("(<-1>,)", rig.ControlValue("/Meters/Add"));
         // Default settings: 127.0.0.1:1883 is no broker here, which the meter says in run's words.
         rig.WaitForValue(AppRig.Control, "/Meters/102/State", AppRig.Text("broker"), app);
@@ -105,14 +105,18 @@ public sealed class AppLifecycleTests
         rig.WaitForValue(AppRig.GridService(102), "/Ac/Power", "(<200.0>,)", app);
         rig.WaitForValue(AppRig.Control, "/Meters/102/State", AppRig.Text("fresh"), app);
         var items = Tool.Run("gdbus", "call", "--address", rig.Bus.Address, "--dest", AppRig.Control, "--object-path", "/", "--method", "com.victronenergy.BusItem.GetItems").Stdout;
-        foreach (string path in (string[])["/Mgmt/ProcessName", "/DeviceInstance", "/Connected", "/Meters/List", "/Meters/Add", "/Meters/Remove", "/Meters/100/State",
+        foreach (string path in (string[])["/Mgmt/ProcessName", "/DeviceInstance", "/Connected", "/Meters", "/Meters/Add", "/Meters/Remove", "/Meters/100/State",
             "/Meters/102/Reason", "/Meters/102/Service", "/Detect/Start", "/Detect/Stop", "/Detect/State", "/Detect/Meter", "/Detect/SecondsLeft", "/Detect/Error", "/Detect/Result", "/Detect/Apply"])
             Assert.Contains($"'{path}'", items);
         var tree = Tool.Run("busctl", "--address=" + rig.Bus.Address, "tree", AppRig.Control);
         Assert.Contains("/Meters/102/State", tree.Stdout);
+        var meters = Tool.Run("gdbus", "introspect", "--address", rig.Bus.Address, "--dest", AppRig.Control, "--object-path", "/Meters");
+        Assert.Contains("node Add", meters.Stdout);   // /Meters is the list and the node of /Meters/Add and /Meters/N/… at once
+        Assert.Contains("node 102", meters.Stdout);
+        Assert.Contains("SetValue", meters.Stdout);
 
         Assert.Equal("(0,)", rig.Set(AppRig.Control, "/Meters/Remove", "<int32 102>"));
-        rig.WaitForValue(AppRig.Control, "/Meters/List", AppRig.Text("100"), app);
+        rig.WaitForValue(AppRig.Control, "/Meters", AppRig.Text("100"), app);
         Assert.True(AppRig.WaitFor(() => !rig.OnBus(AppRig.GridService(102))), app.Log);
         Assert.True(AppRig.WaitFor(() => rig.MeterProcesses(102) == 0), "meter 102 still runs");
         Assert.Equal(1, rig.MeterProcesses(100));
@@ -158,11 +162,11 @@ public sealed class AppLifecycleTests
         rig.SettingsService.Stop();
         var app = rig.StartApp();
         Assert.True(app.WaitForLine("INFO waiting for com.victronenergy.settings on D-Bus", AppRig.Deadline), app.Log);
-        Assert.Equal(AppRig.Text(""), rig.ControlValue("/Meters/List"));
+        Assert.Equal(AppRig.Text(""), rig.ControlValue("/Meters"));
         Assert.Equal(0, rig.MeterProcesses(100));
         rig.SettingsService.Start();
         rig.WaitForValue(AppRig.GridService(100), "/Ac/Power", "(<100.0>,)", app);
-        rig.WaitForValue(AppRig.Control, "/Meters/List", AppRig.Text("100"), app);
+        rig.WaitForValue(AppRig.Control, "/Meters", AppRig.Text("100"), app);
     }
 
     [Fact]
