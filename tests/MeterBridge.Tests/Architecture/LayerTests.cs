@@ -12,7 +12,7 @@ public class LayerTests
 {
     private static readonly string[] CoreNamespaces = ["MeterBridge.Core", "MeterBridge.Items"];
     private static readonly string[] EdgeNamespaces =
-        ["MeterBridge.Config", "MeterBridge.Mqtt", "MeterBridge.DBus", "MeterBridge.Bridge", "MeterBridge.Cli", "MeterBridge.Setup", "MeterBridge.Sources", "MeterBridge.Logging"];
+        ["MeterBridge.Config", "MeterBridge.Mqtt", "MeterBridge.DBus", "MeterBridge.Bridge", "MeterBridge.Cli", "MeterBridge.Setup", "MeterBridge.Sources", "MeterBridge.Logging", "MeterBridge.Detect", "MeterBridge.GxApp"];
 
     private static readonly Lazy<LayerScan> Product = new(() => LayerScan.Of(RepoPaths.Root));
 
