@@ -35,9 +35,23 @@ internal static class SettingsLoader
         settings = ApplyFlags(input.Flags, settings, origins, problems);
         settings = ApplyPasswordSources(input, settings, origins, problems);
         settings = MappingSection.Apply(file, settings, origins, problems);
+        settings = WithEnergyFile(settings, file?.FileName);
 
         SettingsChecks.Run(settings, origins, problems, warnings);
         return new SettingsLoad(settings, problems, warnings, origins, file?.FileName);
+    }
+
+    /// <summary>
+    /// The counters file beside the config file, so a GX app's meter keeps it in its own folder: <c>app.ini</c> →
+    /// <c>app.energy.json</c>, named after the config so that two meters configured from one folder never share one.
+    /// A relative energy_file is relative to the config file's folder too.
+    /// </summary>
+    private static Settings WithEnergyFile(Settings settings, string? configFile)
+    {
+        if (configFile is null || settings.EnergyFile is { Length: 0 }) return settings;
+        string folder = Path.GetDirectoryName(Path.GetFullPath(configFile)) ?? ".";
+        string file = settings.EnergyFile ?? Path.GetFileNameWithoutExtension(configFile) + ".energy.json";
+        return settings with { EnergyFile = Path.GetFullPath(Path.Combine(folder, file)) };
     }
 
     private static IniFile? ReadConfigFile(SettingsInput input, List<string> problems)

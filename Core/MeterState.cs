@@ -12,7 +12,14 @@ internal sealed class MeterState
 
     public MeterLimits Limits { get; }
 
-    public MeterState(MeterLimits limits) => Limits = limits;
+    /// <summary>The counters from power (energy_from_power), where they stand in for the source's; null: none.</summary>
+    public EnergyIntegrator? Energy { get; }
+
+    public MeterState(MeterLimits limits, EnergyIntegrator? energy = null)
+    {
+        Limits = limits;
+        Energy = energy;
+    }
 
     public bool AnyPhase => _phases != 0;
 
@@ -56,6 +63,7 @@ internal sealed class MeterState
 
     private double Derive(Location location, Quantity quantity)
     {
+        if (quantity is Quantity.EnergyForward or Quantity.EnergyReverse && Energy?.Shows(location) == true) return Energy.Value(location, quantity);
         double received = _received[location, quantity];
         if (!double.IsNaN(received)) return received;
         return quantity switch
@@ -82,7 +90,8 @@ internal sealed class MeterState
 
     /// <summary>
     /// A meter that counts per phase (a Shelly 3EM Gen1) has no total counter: the total is the phases' sum, but only
-    /// once every existing phase has one, since a partial sum would jump when the missing counter arrives.
+    /// once every existing phase has one, since a partial sum would jump when the missing counter arrives. A phase
+    /// counted from power counts with its counter.
     /// </summary>
     private double SumOfPhaseEnergies(Quantity quantity)
     {
@@ -90,7 +99,7 @@ internal sealed class MeterState
         for (var phase = Location.L1; phase <= Location.L3; phase++)
         {
             if (!PhaseExists(phase)) continue;
-            double energy = _received[phase, quantity];
+            double energy = Energy?.Shows(phase) == true ? Energy.Value(phase, quantity) : _received[phase, quantity];
             if (double.IsNaN(energy)) return double.NaN;
             sum = double.IsNaN(sum) ? energy : sum + energy;
         }
