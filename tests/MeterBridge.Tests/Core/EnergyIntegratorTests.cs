@@ -203,4 +203,30 @@ public sealed class EnergyIntegratorTests
         fed.At(20, "\"power\":100");
         Assert.Equal(1, energy.Changes);
     }
+
+    [Fact]
+    public void Counting_from_power_allocates_nothing_per_message()
+    {
+        var meter = new Meter(new MeterLimits(), energy: new EnergyIntegrator(EnergyFromPower.Auto, 60, Second));
+        var table = new MeterBridge.Items.ItemTable();
+        var items = new MeterBridge.Items.MeterItems();
+        var payloads = Enumerable.Range(0, 100).Select(i => Encoding.UTF8.GetBytes(
+            $"{{\"grid\":{{\"power\":{i * 10 - 500},\"L1\":{{\"power\":{i}}},\"L2\":{{\"power\":-{i}}}}}}}")).ToArray();
+        long now = 0;
+        void Run(int count)
+        {
+            for (int i = 0; i < count; i++)
+            {
+                now += 100;
+                Assert.True(meter.Apply("", payloads[i % payloads.Length], now).IsAccepted);
+                items.Update(table, meter.State, Staleness.Fresh);
+                table.AcceptChanges();
+            }
+        }
+        Run(1000);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        Run(10_000);
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.True(meter.State.Energy!.Value(Location.L2, Quantity.EnergyReverse) > 0);
+    }
 }
