@@ -94,7 +94,7 @@ internal sealed class HotLoop : IPayloadSink
         _table = table;
         var energy = settings.EnergyFromPower == EnergyFromPower.Off ? null : new EnergyIntegrator(settings.EnergyFromPower, settings.Timeout, Frequency);
         _meter = new Meter(settings.Limits, Sources.MappedDecoder.For(settings.Source), energy);
-        if (energy is not null) _energyFile = RestoreEnergy(energy, settings.EnergyFile, log);
+        if (energy is not null) _energyFile = RestoreEnergy(energy, settings.EnergyFile, settings.DeviceInstance, log);
         _stale = new StaleTimer(settings.Timeout, Frequency);
         _setup = setup;
         _wake = wake;
@@ -249,7 +249,7 @@ internal sealed class HotLoop : IPayloadSink
     /// Starts the counters from power where the counters file left them, and says in one line where they are kept (or
     /// that they are not); a file that cannot be used is one warning each and is never taken for a smaller counter.
     /// </summary>
-    private static EnergyCountersFile? RestoreEnergy(EnergyIntegrator energy, string? path, Log log)
+    private static EnergyCountersFile? RestoreEnergy(EnergyIntegrator energy, string? path, int deviceInstance, Log log)
     {
         if (string.IsNullOrEmpty(path))
         {
@@ -258,9 +258,14 @@ internal sealed class HotLoop : IPayloadSink
                 : "energy counted from power is not kept across restarts (energy_file is empty)");
             return null;
         }
-        var file = new EnergyCountersFile(path);
+        var file = new EnergyCountersFile(path, deviceInstance);
         var loaded = file.Load();
         foreach (string warning in loaded.Warnings) log.Warning(warning);
+        if (loaded.OtherMeter is { } other)
+        {
+            log.Warning($"the energy counters file {path} is the meter with device_instance {other}'s: energy counted from power is not kept (give each meter its own energy_file)");
+            return null;
+        }
         energy.Restore(loaded.Counts);
         log.Info(loaded.Found
             ? $"energy counted from power continues from {path}: {Describe(loaded.Counts)}"

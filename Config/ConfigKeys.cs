@@ -111,7 +111,7 @@ internal static class ConfigKeys
             (s, t) => t.Trim().Equals("auto", StringComparison.OrdinalIgnoreCase) ? Ok(s with { EnergyFromPower = EnergyFromPower.Auto })
                 : ValueText.TryBool(t, out bool v) ? Ok(s with { EnergyFromPower = v ? EnergyFromPower.On : EnergyFromPower.Off }) : Bad("is not auto, 0 or 1"),
             s => s.EnergyFromPower switch { EnergyFromPower.Auto => "auto", EnergyFromPower.On => "1", _ => "0" }),
-        new("energy_file", KeyHome.Mqtt, "FILE", "Where the counters from power are kept across restarts (relative: to the config file's folder); default <config name>.energy.json beside the config file; empty = not kept.",
+        new("energy_file", KeyHome.Mqtt, "FILE", "Where the counters from power are kept across restarts (relative: to the config file's folder); default energy.json beside the config file; empty = not kept.",
             (s, t) => Ok(s with { EnergyFile = t.Trim() }),
             s => s.EnergyFile ?? ""),
 

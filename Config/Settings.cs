@@ -62,7 +62,7 @@ internal sealed record Settings
     public EnergyFromPower EnergyFromPower { get; init; } = EnergyFromPower.Auto;
     /// <summary>
     /// Where the counters from power are kept across restarts. After loading: a path, or empty when they are not kept.
-    /// Unset, it is <c>&lt;config name&gt;.energy.json</c> beside the config file (<see cref="SettingsLoader"/>), and
+    /// Unset, it is <c>energy.json</c> beside the config file (<see cref="SettingsLoader"/>), and
     /// stays null when there is no config file.
     /// </summary>
     public string? EnergyFile { get; init; }

@@ -7,16 +7,20 @@ namespace MeterBridge.Storage;
 /// flushed to disk and renamed over the old one, so a crash or a power cut leaves either the old or the new counters,
 /// never half of them. A load reads both and takes the larger of each counter: a file torn or corrupted on disk
 /// costs nothing while the other holds the same counters. A corrupt one is moved aside to <c>FILE.corrupt</c>, never
-/// silently overwritten, and said in one warning by the caller.
+/// silently overwritten, and said in one warning by the caller. A file of another meter (another device_instance:
+/// two meters pointed at one file) is not ours to read or to write.
 /// </summary>
-internal sealed class EnergyCountersFile(string path)
+internal sealed class EnergyCountersFile(string path, int deviceInstance)
 {
     public string FileName { get; } = path;
 
     private string Backup => FileName + ".bak";
 
-    /// <summary>What a load found: the counters (none when there were no files), and a warning per unusable file.</summary>
-    public readonly record struct Loaded(EnergyCounts Counts, bool Found, IReadOnlyList<string> Warnings);
+    /// <summary>
+    /// What a load found: the counters (none when there were no files), a warning per unusable file, and the
+    /// device_instance of another meter whose file it is (null: ours, or nobody's yet).
+    /// </summary>
+    public readonly record struct Loaded(EnergyCounts Counts, bool Found, IReadOnlyList<string> Warnings, int? OtherMeter = null);
 
     public Loaded Load()
     {
@@ -36,11 +40,13 @@ internal sealed class EnergyCountersFile(string path)
                 warnings.Add($"cannot read the energy counters file {file} ({error.Message}): ignored");
                 continue;
             }
-            if (EnergyCountersFileFormat.TryParse(text, out EnergyCounts kept) is { } problem)
+            if (EnergyCountersFileFormat.TryParse(text, out EnergyCounts kept, out int owner) is { } problem)
             {
                 warnings.Add($"the energy counters file {file} {problem}: ignored{MoveAside(file)}");
                 continue;
             }
+            if (owner != EnergyCountersFileFormat.AnyMeter && owner != deviceInstance)
+                return new Loaded(EnergyCounts.Empty(), false, warnings, owner);
             found = true;
             for (int i = 0; i < EnergyCounts.Size; i++)
                 if (!double.IsNaN(kept[i]) && (double.IsNaN(counts[i]) || kept[i] > counts[i])) counts[i] = kept[i];
@@ -51,7 +57,7 @@ internal sealed class EnergyCountersFile(string path)
     /// <summary>Writes both copies; throws IOException (or UnauthorizedAccessException) when the disk refuses.</summary>
     public void Save(in EnergyCounts counts)
     {
-        byte[] text = EnergyCountersFileFormat.Format(counts);
+        byte[] text = EnergyCountersFileFormat.Format(counts, deviceInstance);
         Replace(FileName, text);
         Replace(Backup, text);
     }

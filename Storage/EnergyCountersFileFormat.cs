@@ -5,8 +5,9 @@ using MeterBridge.Core;
 namespace MeterBridge.Storage;
 
 /// <summary>
-/// The counters file's text, pure: <c>{"version":1,"total":{"forward":12.5,"reverse":0.25},"L1":{…}}</c>, kWh, only
-/// the locations that have counters. Parsing is strict about values (a torn write, a hand edit, a disk that flipped a
+/// The counters file's text, pure: <c>{"version":1,"device_instance":100,"total":{"forward":12.5,"reverse":0.25},"L1":{…}}</c>,
+/// kWh, only the locations that have counters. The device_instance (the configured one, the meter's unique id) tells
+/// whose counters they are, should two meters be pointed at one file. Parsing is strict about values (a torn write, a hand edit, a disk that flipped a
 /// bit: anything not a plausible counter makes the whole file unusable, never a smaller counter) and lenient about
 /// keys it does not know (a newer version's additions).
 /// </summary>
@@ -14,13 +15,17 @@ internal static class EnergyCountersFileFormat
 {
     public const int Version = 1;
 
-    public static byte[] Format(in EnergyCounts counts)
+    /// <summary>A file without a device_instance (written by hand): anybody's.</summary>
+    public const int AnyMeter = -1;
+
+    public static byte[] Format(in EnergyCounts counts, int deviceInstance)
     {
         var buffer = new ArrayBufferWriter<byte>(256);
         using (var json = new Utf8JsonWriter(buffer))
         {
             json.WriteStartObject();
             json.WriteNumber("version", Version);
+            json.WriteNumber("device_instance", deviceInstance);
             for (var location = Location.Total; location <= Location.L3; location++)
             {
                 double forward = counts.Forward(location), reverse = counts.Reverse(location);
@@ -37,16 +42,19 @@ internal static class EnergyCountersFileFormat
     }
 
     /// <summary>Reads a file's bytes; null when they are the counters, else what is wrong with them (a phrase).</summary>
-    public static string? TryParse(ReadOnlySpan<byte> text, out EnergyCounts counts)
+    /// <param name="deviceInstance">Whose counters they are; <see cref="AnyMeter"/> when the file does not say.</param>
+    public static string? TryParse(ReadOnlySpan<byte> text, out EnergyCounts counts, out int deviceInstance)
     {
         counts = EnergyCounts.Empty();
         var read = EnergyCounts.Empty(); // handed out only whole: a torn file's first counters are not taken either
-        string? problem = Read(text, ref read);
+        int owner = AnyMeter;
+        string? problem = Read(text, ref read, ref owner);
+        deviceInstance = problem is null ? owner : AnyMeter;
         if (problem is null) counts = read;
         return problem;
     }
 
-    private static string? Read(ReadOnlySpan<byte> text, ref EnergyCounts counts)
+    private static string? Read(ReadOnlySpan<byte> text, ref EnergyCounts counts, ref int deviceInstance)
     {
         try
         {
@@ -61,6 +69,12 @@ internal static class EnergyCountersFileFormat
                     if (json.TokenType != JsonTokenType.Number || !json.TryGetInt32(out int version) || version != Version)
                         return $"has no version {Version}";
                     versioned = true;
+                }
+                else if (json.ValueTextEquals("device_instance"u8))
+                {
+                    json.Read();
+                    if (json.TokenType != JsonTokenType.Number || !json.TryGetInt32(out deviceInstance) || deviceInstance < 0)
+                        return "has a device_instance that is not a whole number 0 or more";
                 }
                 else if (TryLocation(ref json, out Location location))
                 {

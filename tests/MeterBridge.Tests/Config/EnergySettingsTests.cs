@@ -39,11 +39,11 @@ public sealed class EnergySettingsTests : IDisposable
     }
 
     [Fact]
-    public void The_counters_file_is_beside_the_config_and_named_after_it()
+    public void The_counters_file_is_beside_the_config()
     {
         var load = Load("[MQTT]\n");
-        Assert.Equal(Path.Combine(_files.Folder, "app.energy.json"), load.Settings.EnergyFile);
-        Assert.Equal(Path.Combine(_files.Folder, "app.energy.json"), ConfigKeys.Find("energy_file")!.Show(load.Settings));
+        Assert.Equal(Path.Combine(_files.Folder, "energy.json"), load.Settings.EnergyFile);
+        Assert.Equal(Path.Combine(_files.Folder, "energy.json"), ConfigKeys.Find("energy_file")!.Show(load.Settings));
     }
 
     [Fact]

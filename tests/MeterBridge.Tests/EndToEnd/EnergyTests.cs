@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using MeterBridge.Tests.Infrastructure;
 using Xunit;
+using Xunit.Abstractions;
 
 namespace MeterBridge.Tests.EndToEnd;
 
@@ -12,19 +13,24 @@ namespace MeterBridge.Tests.EndToEnd;
 /// config across a SIGTERM and a kill -9, and a corrupt file costs one warning, not a counter.
 /// </summary>
 [Collection(EndToEndCollection.Name)]
-public sealed class EnergyTests : IDisposable
+public sealed class EnergyTests(ITestOutputHelper output) : IDisposable
 {
     private const double WattSecondsPerKiloWattHour = 3_600_000;
     private readonly string _folder = Directory.CreateTempSubdirectory("mb-energy-e2e-").FullName;
 
     private string Config => Path.Combine(_folder, "meter.ini");
-    private string CountersFile => Path.Combine(_folder, "meter.energy.json");
+    private string CountersFile => Path.Combine(_folder, "energy.json");
 
-    public EnergyTests() => File.WriteAllText(Config, "[DEFAULT]\n[MQTT]\n");
+    private bool _configured;
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 
-    private BridgeProcess Start(Rig rig) => rig.StartBridge(extra: ["--config", Config]);
+    private BridgeProcess Start(Rig rig)
+    {
+        if (!_configured) File.WriteAllText(Config, "[DEFAULT]\n[MQTT]\n");
+        _configured = true;
+        return rig.StartBridge(extra: ["--config", Config]);
+    }
 
     /// <summary>The D-Bus value as a number; NaN when the path has no number (invalid, or the service is absent).</summary>
     private static double Value(Rig rig, string path)
@@ -93,6 +99,7 @@ public sealed class EnergyTests : IDisposable
         foreach (var (shown, watts, path) in new[] { (total, 1800.0, "/Ac/Energy/Forward"), (l1, 2000.0, "/Ac/L1/Energy/Forward"), (l2, 200.0, "/Ac/L2/Energy/Reverse") })
         {
             double expected = watts * seconds / WattSecondsPerKiloWattHour;
+            output.WriteLine($"{path}: {shown:0.000000} kWh, power × time {expected:0.000000} kWh ({seconds:0.000} s): {(shown - expected) / expected:P3}");
             Assert.True(Math.Abs(shown - expected) <= 0.01 * expected, $"{path}: {shown} kWh, power × time is {expected} kWh ({seconds:0.000} s)\n{bridge.Log}");
         }
         Assert.Equal(0, Value(rig, "/Ac/Energy/Reverse"));
@@ -140,6 +147,7 @@ public sealed class EnergyTests : IDisposable
         Assert.True(kept > 0 && kept <= shown, $"kept {kept} kWh, shown {shown} kWh");
         double lost = shown - kept, minute = watts * 60 / WattSecondsPerKiloWattHour;
         Assert.True(lost <= minute, $"a kill -9 lost {lost} kWh, more than a minute's {minute} kWh");
+        output.WriteLine($"file first seen {written:0.0} s after the first message; kill -9 at {shown:0.000000} kWh, kept {kept:0.000000} kWh: lost {lost * WattSecondsPerKiloWattHour / watts:0.0} s of counting");
 
         var again = Start(rig);
         rig.Publish(payload);

@@ -22,8 +22,9 @@ public sealed class EnergyCountersFileFormatTests
     public void Written_counters_read_back_exactly_and_absent_ones_stay_absent()
     {
         var counts = Sample();
-        byte[] text = EnergyCountersFileFormat.Format(counts);
-        Assert.Null(EnergyCountersFileFormat.TryParse(text, out var read));
+        byte[] text = EnergyCountersFileFormat.Format(counts, 7);
+        Assert.Null(EnergyCountersFileFormat.TryParse(text, out var read, out int deviceInstance));
+        Assert.Equal(7, deviceInstance);
         for (int i = 0; i < EnergyCounts.Size; i++)
             Assert.Equal(counts[i], read[i]);
         Assert.DoesNotContain("L1", Encoding.UTF8.GetString(text));
@@ -43,10 +44,12 @@ public sealed class EnergyCountersFileFormatTests
     [InlineData("{\"version\":1,\"total\":{\"forward\":NaN}}", "not valid JSON")]
     [InlineData("{\"version\":1,\"total\":{\"forward\":null}}", "not a number of kWh")]
     [InlineData("{\"version\":1,\"L1\":5}", "not an object")]
+    [InlineData("{\"version\":1,\"device_instance\":-3}", "device_instance")]
+    [InlineData("{\"version\":1,\"device_instance\":\"7\"}", "device_instance")]
     [InlineData("{\"version\":1}{\"version\":1}", "not valid JSON")]
     public void A_torn_or_corrupt_file_is_refused_whole(string text, string problem)
     {
-        string? found = EnergyCountersFileFormat.TryParse(Encoding.UTF8.GetBytes(text), out var counts);
+        string? found = EnergyCountersFileFormat.TryParse(Encoding.UTF8.GetBytes(text), out var counts, out _);
         Assert.NotNull(found);
         Assert.Contains(problem, found);
         for (int i = 0; i < EnergyCounts.Size; i++) Assert.True(double.IsNaN(counts[i]));
@@ -55,7 +58,8 @@ public sealed class EnergyCountersFileFormatTests
     [Fact]
     public void Keys_of_a_later_version_inside_a_location_or_beside_are_skipped()
     {
-        Assert.Null(EnergyCountersFileFormat.TryParse("{\"version\":1,\"written\":\"x\",\"total\":{\"forward\":3,\"note\":[1]},\"L4\":{}}"u8, out var counts));
+        Assert.Null(EnergyCountersFileFormat.TryParse("{\"version\":1,\"written\":\"x\",\"total\":{\"forward\":3,\"note\":[1]},\"L4\":{}}"u8, out var counts, out int deviceInstance));
+        Assert.Equal(EnergyCountersFileFormat.AnyMeter, deviceInstance);
         Assert.Equal(3, counts.Forward(Location.Total));
         Assert.True(double.IsNaN(counts.Reverse(Location.Total)));
     }
