@@ -95,6 +95,9 @@ internal sealed class EnergyIntegrator
         return _mode != EnergyFromPower.Off && (_sampled & bit) != 0 && (_mode == EnergyFromPower.On || (_sourceCounts & bit) == 0);
     }
 
+    /// <summary>energy_from_power = 1: ours are shown even where the source sends counters.</summary>
+    public bool OverridesSource => _mode == EnergyFromPower.On;
+
     /// <summary>The counter in kWh; NaN when it never counted nor was kept.</summary>
     public double Value(Location location, Quantity quantity) => _counts[location, quantity == Quantity.EnergyReverse];
 

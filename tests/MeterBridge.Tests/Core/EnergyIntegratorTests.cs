@@ -139,6 +139,17 @@ public sealed class EnergyIntegratorTests
     }
 
     [Fact]
+    public void A_total_power_beside_phase_counters_shows_the_phases_sum_not_our_estimate()
+    {
+        // A Shelly 3EM Gen1: per-phase power and counters, and a total power.
+        const string message = "\"power\":1500,\"L1\":{\"power\":1000,\"energy_forward\":10,\"energy_reverse\":1},\"L2\":{\"power\":500,\"energy_forward\":20,\"energy_reverse\":2}";
+        var fed = new Fed().At(0, message).At(36, message);
+        Assert.Equal(30, fed.Forward());
+        Assert.Equal(3, fed.Reverse());
+        Assert.Equal(10, fed.Forward(Location.L1));
+    }
+
+    [Fact]
     public void On_counts_even_where_the_source_sends_counters_and_off_counts_nothing()
     {
         var on = new Fed(EnergyFromPower.On).At(0, "\"power\":1000,\"energy_forward\":99").At(36, "\"power\":1000,\"energy_forward\":99");
