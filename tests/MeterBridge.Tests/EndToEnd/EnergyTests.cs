@@ -25,11 +25,13 @@ public sealed class EnergyTests(ITestOutputHelper output) : IDisposable
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 
-    private BridgeProcess Start(Rig rig)
+    private BridgeProcess Start(Rig rig) => rig.StartBridge(extra: ["--config", ConfigWritten()]);
+
+    private string ConfigWritten()
     {
         if (!_configured) File.WriteAllText(Config, "[DEFAULT]\n[MQTT]\n");
         _configured = true;
-        return rig.StartBridge(extra: ["--config", Config]);
+        return Config;
     }
 
     /// <summary>The D-Bus value as a number; NaN when the path has no number (invalid, or the service is absent).</summary>
@@ -178,6 +180,35 @@ public sealed class EnergyTests(ITestOutputHelper output) : IDisposable
         Assert.True(File.Exists(CountersFile + ".corrupt"), "the corrupt file was not kept for its owner");
         Assert.True(again.IsRunning);
     }
+
+    [Fact]
+    public void An_idle_meter_that_keeps_its_counters_wakes_no_thread()
+    {
+        using var rig = new Rig();
+        var bridge = rig.StartBridge(extra: ["--config", ConfigWritten(), "--timeout", "0"]);
+        rig.Publish("""{"grid":{"power":10.0}}""");
+        rig.WaitForValue("/Ac/Energy/Forward", "(<0.0>,)", bridge: bridge);
+        rig.Publish("""{"grid":{"power":20.0}}""");
+        rig.WaitForValue("/Ac/Power", "(<20.0>,)", bridge: bridge);
+        Thread.Sleep(500); // registration's last replies and log lines
+
+        long before = WakeUps(bridge.Id);
+        Thread.Sleep(3000);
+        long wakeUps = WakeUps(bridge.Id) - before;
+        Assert.True(wakeUps <= 5, $"{wakeUps} thread wake-ups in 3 s of silence"); // as KeepAliveTests: no timer of ours
+        output.WriteLine($"{wakeUps} wake-ups in 3 s idle");
+    }
+
+    /// <summary>Voluntary context switches of every thread of the process: each is a sleep, so each later wake-up.</summary>
+    private static long WakeUps(int pid) => Directory.GetDirectories($"/proc/{pid}/task").Sum(task =>
+    {
+        try
+        {
+            return File.ReadLines(Path.Combine(task, "status")).Where(line => line.StartsWith("voluntary_ctxt_switches:"))
+                .Sum(line => long.Parse(line.Split(':')[1].Trim()));
+        }
+        catch (IOException) { return 0L; } // the thread ended meanwhile
+    });
 
     [Fact]
     public void Without_a_config_file_one_line_says_the_counters_are_not_kept_and_they_still_count()
