@@ -96,6 +96,8 @@ internal static class RunCommand
         }
 
         shutdown.Cancel();
+        // The publisher writes the energy counters file as it stops: let it, whichever way the run ended.
+        try { await publisher.Task.WaitAsync(TimeSpan.FromSeconds(2)); } catch (Exception) { /* it ended the run, or is stuck on a lost bus */ }
         await mqtt.StopAsync();
         try { await receiving.WaitAsync(TimeSpan.FromMilliseconds(300)); } catch (Exception) { /* already stopping */ }
         await service.UnregisterAsync();
