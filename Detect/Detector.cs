@@ -6,36 +6,45 @@ using MeterBridge.Sources;
 namespace MeterBridge.Detect;
 
 /// <summary>
-/// From the topics seen to the meters found, with no I/O. Every topic's newest payload goes through the recognisers
-/// (Shelly topics, JSON shapes, numbers on named topics), which guess a format, topic, channel and mapping. A guess is
-/// confirmed the way <c>run</c> would read it: its settings are compiled by <see cref="SourceCompiler"/>, the newest
-/// message of every topic its rules subscribe to is fed, in order of arrival, to a fresh meter, and the GX would then
-/// show a power or an energy.
+/// From the messages seen to the meters found, with no I/O. Every kept message goes through the recognisers (Shelly
+/// topics, JSON shapes; numbers on named topics by their newest), which guess a format, topic, channel and mapping; the
+/// guesses of one device are one meter (<see cref="Devices"/>). A guess is confirmed the way <c>run</c> would read it:
+/// its settings are compiled by <see cref="SourceCompiler"/>, every kept message of every topic its rules subscribe to
+/// is fed, in order of arrival, to a fresh meter, and the GX would then show a power or an energy.
 /// </summary>
 internal static class Detector
 {
-    public static List<FoundMeter> Find(IReadOnlyCollection<SeenTopic> seen, Settings settings)
+    public static List<FoundMeter> Find(IReadOnlyCollection<SeenTopic> topics, IReadOnlyCollection<SeenMessage> messages, Settings settings)
     {
-        var ordered = seen.Where(t => t.Payload is not null).OrderBy(t => t.Sequence).ToList();
         var candidates = new List<Candidate>();
+        foreach (SeenMessage message in messages) candidates.AddRange(Recognised(message).Found);
         var numbers = new NumberTopics();
-        foreach (SeenTopic topic in ordered)
-        {
-            if (ShellyTopics.Recognise(topic.Topic, topic.Payload!, candidates) || NotMeters.Ignored(topic.Topic)) continue;
-            if (!JsonPayloads.Recognise(topic.Topic, topic.Payload!, candidates)) numbers.Add(topic.Topic, topic.Payload!);
-        }
+        foreach (SeenTopic topic in topics.Where(t => t.Newest is not null).OrderBy(t => t.Sequence))
+            if (!Recognised(topic.Newest!).Claimed) numbers.Add(topic.Topic, topic.Newest!.Payload);
         candidates.AddRange(numbers.Candidates());
-        ShellyTopics.MergeGen1(candidates);
 
         var found = new List<FoundMeter>();
-        foreach (Candidate candidate in candidates.DistinctBy(c => c.Key))
-            if (Confirm(candidate, ordered, settings) is { } meter) found.Add(meter);
-        return [.. found
+        foreach (Candidate candidate in Devices.OnePerDevice(candidates))
+            if (Confirm(candidate, messages, settings) is { } meter) found.Add(meter);
+        return [.. Devices.OwnChannels(found)
             .OrderBy(m => m.Candidate.Format == Presets.Custom)
             .ThenBy(m => !m.ShowsPower)
             .ThenByDescending(m => m.Messages)
             .ThenBy(m => m.Candidate.Topic, StringComparer.Ordinal)
             .ThenBy(m => m.Candidate.Channel)];
+    }
+
+    /// <summary>
+    /// The Shelly and JSON guesses for one message, once per message (the recognisers are pure; a busy log is read every
+    /// second). Claimed: it has such a shape, or its topic carries no meter whatever it holds; else it may be a number.
+    /// </summary>
+    private static SeenMessage.Guesses Recognised(SeenMessage message)
+    {
+        if (message.Recognised is { } known) return known;
+        var found = new List<Candidate>();
+        string topic = message.Topic.Topic;
+        bool claimed = ShellyTopics.Recognise(topic, message.Payload, found) || NotMeters.Ignored(topic) || JsonPayloads.Recognise(topic, message.Payload, found);
+        return message.Recognised = new SeenMessage.Guesses(found, claimed);
     }
 
     /// <summary>The candidate's settings, as <c>run</c> would build them from its config lines; null when they do not compile.</summary>
@@ -48,18 +57,37 @@ internal static class Detector
         return settings with { Format = candidate.Format, Topic = candidate.Topic, Channel = candidate.Channel, Source = source };
     }
 
-    private static FoundMeter? Confirm(Candidate candidate, List<SeenTopic> ordered, Settings settings)
+    /// <summary>
+    /// The candidate replayed; a custom one whose other quantities spoil it (a battery's voltage in mV rejects every
+    /// message) is tried again with its powers and energies alone.
+    /// </summary>
+    private static FoundMeter? Confirm(Candidate candidate, IReadOnlyCollection<SeenMessage> messages, Settings settings)
+    {
+        if (Replay(candidate, messages, settings) is { } meter) return meter;
+        if (candidate.Format != Presets.Custom || candidate.Mapping.All(m => NameWords.IsMeterKey(m.Key))) return null;
+        return Replay(candidate with { Mapping = [.. candidate.Mapping.Where(m => NameWords.IsMeterKey(m.Key))] }, messages, settings);
+    }
+
+    /// <summary>What <c>run</c> (and <c>decode</c>) would show after the same messages in the same order; null when no power or energy.</summary>
+    public static FoundMeter? Replay(Candidate candidate, IReadOnlyCollection<SeenMessage> messages, Settings settings)
     {
         if (SettingsFor(candidate, settings) is not { } own) return null;
         var readout = new MeterReadout(own.Limits, MappedDecoder.For(own.Source));
-        long messages = 0;
-        foreach (SeenTopic topic in ordered)
+        var read = new HashSet<SeenTopic>(ReferenceEqualityComparer.Instance);
+        var skipped = new HashSet<SeenTopic>(ReferenceEqualityComparer.Instance);
+        foreach (SeenMessage message in messages)
         {
-            if (!own.Subscriptions.Any(filter => TopicFilter.Matches(filter, topic.Topic))) continue;
-            messages += topic.Count;
-            readout.Apply(topic.Topic, topic.Payload);
+            SeenTopic topic = message.Topic;
+            if (skipped.Contains(topic)) continue;
+            if (!read.Contains(topic))
+            {
+                if (!own.Subscriptions.Any(filter => TopicFilter.Matches(filter, topic.Topic))) { skipped.Add(topic); continue; }
+                read.Add(topic);
+            }
+            readout.Apply(topic.Topic, message.Payload);
         }
-        return ReadsPowerOrEnergy(readout) ? new FoundMeter(candidate, own, messages, readout) : null;
+        long count = read.Sum(t => t.Count);
+        return ReadsPowerOrEnergy(readout) ? new FoundMeter(candidate, own, count, readout) : null;
     }
 
     /// <summary>A power or an energy shown at any location: one that the messages carried (nothing derives them from anything else).</summary>

@@ -1,0 +1,20 @@
+namespace MeterBridge.Detect;
+
+/// <summary>
+/// One message <c>detect</c> kept, in its place in the order of arrival: a meter is the replay of all of them, as
+/// <c>run</c> merges them (a notification that carries only what changed, power and counters in separate messages).
+/// </summary>
+internal sealed class SeenMessage(SeenTopic topic, byte[] payload, long sequence)
+{
+    public SeenTopic Topic { get; } = topic;
+    public byte[] Payload { get; } = payload;
+    /// <summary>When it arrived, counted over all topics.</summary>
+    public long Sequence { get; } = sequence;
+
+    /// <summary>What the Shelly and JSON recognisers made of it, computed once (they are pure): a busy log is read every second.</summary>
+    internal Guesses? Recognised { get; set; }
+
+    internal sealed record Guesses(List<Candidate> Found, bool Claimed);
+
+    internal LinkedListNode<SeenMessage>? Node { get; set; }
+}
