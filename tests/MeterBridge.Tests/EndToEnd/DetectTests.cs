@@ -18,6 +18,11 @@ public sealed class DetectTests
 {
     private const int Seconds = 3;
 
+    /// <summary>
+    /// The must-show of issue 26: sixteen meters on fifteen devices of the thirteen kinds detect knows, several spread over
+    /// many messages or topics; each is one report, with every path (power, energies, phases) that <c>decode</c> gives
+    /// for the same messages in the order the broker delivered them.
+    /// </summary>
     [Fact]
     public async Task A_home_broker_every_meter_with_its_format_topic_and_channel_and_the_paths_decode_gives()
     {
@@ -35,15 +40,25 @@ public sealed class DetectTests
 
         var found = Lines(output);
         Assert.Equal(HomeBroker.Meters.Select(Describe).Order(), found.Select(Describe).Order());
+        Assert.Equal(HomeBroker.Devices, found.Select(m => m.GetProperty("topic").GetString()).Distinct().Count());
+        // As the broker delivers them: the retained messages when detect subscribes, then the others in order.
+        var delivered = HomeBroker.Messages.Where(m => m.Retained).Concat(HomeBroker.Messages.Where(m => !m.Retained)).ToList();
         foreach (JsonElement meter in found)
         {
             var paths = Paths(meter.GetProperty("paths"));
-            Assert.Equal(Decode(meter), paths);
+            Assert.Equal(Decode(meter, delivered), paths);
             Assert.True(paths.Count > 5, meter.ToString());
+            Assert.True(paths.ContainsKey("/Ac/Power") || paths.ContainsKey("/Ac/Energy/Forward"), meter.ToString());
         }
-        var pro3em = Assert.Single(found, m => m.GetProperty("format").GetString() == "shelly-gen2-em");
+        var pro3em = Assert.Single(found, m => m.GetProperty("topic").GetString() == HomeBroker.Pro3em);
         Assert.Equal(-281.0, pro3em.GetProperty("paths").GetProperty("/Ac/Power").GetDouble()); // the newest notification counts
         Assert.Equal(3, pro3em.GetProperty("messages").GetInt32());
+        // The issue's cases: a Pro 3EM on events/rpc alone keeps L1, L3 and its energy; power and counters sent apart.
+        var rpc = Assert.Single(found, m => m.GetProperty("topic").GetString() == HomeBroker.Pro3emRpc).GetProperty("paths");
+        Assert.Equal((-930.2, 310.4, -420.7, 2.9707), (rpc.GetProperty("/Ac/L1/Power").GetDouble(), rpc.GetProperty("/Ac/L2/Power").GetDouble(),
+            rpc.GetProperty("/Ac/L3/Power").GetDouble(), Math.Round(rpc.GetProperty("/Ac/Energy/Forward").GetDouble(), 9)));
+        var apart = Assert.Single(found, m => m.GetProperty("topic").GetString() == HomeBroker.SeedApart).GetProperty("paths");
+        Assert.Equal((812.3, 4321.08), (apart.GetProperty("/Ac/Power").GetDouble(), apart.GetProperty("/Ac/Energy/Forward").GetDouble()));
     }
 
     [Fact]
@@ -155,8 +170,11 @@ public sealed class DetectTests
     private static Dictionary<string, string> Paths(JsonElement paths) =>
         paths.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetRawText());
 
-    /// <summary>The binary's <c>decode</c> with the meter's config, fed every message of the broker in order: its last line's paths.</summary>
-    private static Dictionary<string, string> Decode(JsonElement meter)
+    /// <summary>
+    /// The binary's <c>decode</c> with the meter's config, fed every message of the broker in order that <c>run</c> would
+    /// get with that config (those its subscriptions match: decode itself reads every line): its last line's paths.
+    /// </summary>
+    private static Dictionary<string, string> Decode(JsonElement meter, IEnumerable<HomeBroker.Message> messages)
     {
         string config = Path.Combine(Path.GetTempPath(), $"mb-detect-{Guid.NewGuid():N}.ini");
         var mapping = meter.GetProperty("mapping").EnumerateObject().Select(r => $"{r.Name} = {r.Value.GetString()}").ToList();
@@ -164,7 +182,10 @@ public sealed class DetectTests
             + $"channel = {meter.GetProperty("channel").GetInt32()}\n" + (mapping.Count > 0 ? "[MAPPING]\n" + string.Join('\n', mapping) + "\n" : ""));
         try
         {
-            string input = string.Concat(HomeBroker.Messages.Select(m => $"{m.Topic}\t{m.Payload}\n"));
+            var load = MeterBridge.Config.SettingsLoader.Load(new MeterBridge.Config.SettingsInput { ConfigPath = config });
+            Assert.True(load.Ok, string.Join('\n', load.Problems));
+            string input = string.Concat(messages.Where(m => load.Settings.Subscriptions.Any(f => MeterBridge.Sources.TopicFilter.Matches(f, m.Topic)))
+                .Select(m => $"{m.Topic}\t{m.Payload}\n"));
             var (code, stdout, stderr) = AotBinary.Run(["decode", "--config", config], input);
             Assert.True(code == 0, stderr);
             return Paths(JsonDocument.Parse(stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries)[^1]).RootElement.GetProperty("paths"));
