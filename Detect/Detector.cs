@@ -17,7 +17,13 @@ internal static class Detector
     public static List<FoundMeter> Find(IReadOnlyCollection<SeenTopic> topics, IReadOnlyCollection<SeenMessage> messages, Settings settings)
     {
         var candidates = new List<Candidate>();
-        foreach (SeenMessage message in messages) candidates.AddRange(Recognised(message).Found);
+        var keys = new HashSet<string>(StringComparer.Ordinal);
+        foreach (SeenMessage message in messages)
+        {
+            var guesses = Recognised(message);
+            for (int i = 0; i < guesses.Found.Count; i++)
+                if (keys.Add(guesses.Keys[i])) candidates.Add(guesses.Found[i]);
+        }
         var numbers = new NumberTopics();
         foreach (SeenTopic topic in topics.Where(t => t.Newest is not null).OrderBy(t => t.Sequence))
             if (!Recognised(topic.Newest!).Claimed) numbers.Add(topic.Topic, topic.Newest!.Payload);
@@ -44,7 +50,10 @@ internal static class Detector
         var found = new List<Candidate>();
         string topic = message.Topic.Topic;
         bool claimed = ShellyTopics.Recognise(topic, message.Payload, found) || NotMeters.Ignored(topic) || JsonPayloads.Recognise(topic, message.Payload, found);
-        return message.Recognised = new SeenMessage.Guesses(found, claimed);
+        string[] keys = [.. found.Select(c => c.Key)];
+        // A topic's messages mostly give the same guesses: they share one, so a flood keeps a reference per message.
+        if (message.Topic.LastGuesses is { } last && last.Claimed == claimed && last.Keys.AsSpan().SequenceEqual(keys)) return message.Recognised = last;
+        return message.Recognised = message.Topic.LastGuesses = new SeenMessage.Guesses(found, keys, claimed);
     }
 
     /// <summary>The candidate's settings, as <c>run</c> would build them from its config lines; null when they do not compile.</summary>

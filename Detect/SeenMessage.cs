@@ -14,7 +14,8 @@ internal sealed class SeenMessage(SeenTopic topic, byte[] payload, long sequence
     /// <summary>What the Shelly and JSON recognisers made of it, computed once (they are pure): a busy log is read every second.</summary>
     internal Guesses? Recognised { get; set; }
 
-    internal sealed record Guesses(List<Candidate> Found, bool Claimed);
+    /// <param name="Keys">Each guess's <see cref="Candidate.Key"/>: a flood of one topic's messages is one guess, found by key.</param>
+    internal sealed record Guesses(List<Candidate> Found, string[] Keys, bool Claimed);
 
     internal LinkedListNode<SeenMessage>? Node { get; set; }
 }

@@ -12,4 +12,7 @@ internal sealed class SeenTopic(string topic)
     public byte[]? Payload => Newest?.Payload;
     /// <summary>When the newest kept message arrived, counted over all topics.</summary>
     public long Sequence => Newest?.Sequence ?? 0;
+
+    /// <summary>The guesses its messages gave last: shared by the next message that gives the same.</summary>
+    internal SeenMessage.Guesses? LastGuesses { get; set; }
 }

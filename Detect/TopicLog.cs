@@ -15,7 +15,7 @@ internal sealed class TopicLog(int maxPayloadSize)
 {
     public const int MaxTopics = 4096;
     public const long MaxBytes = 8 * 1024 * 1024;
-    public const int MaxMessages = 32768;
+    public const int MaxMessages = 16384;
 
     private readonly Dictionary<string, SeenTopic> _topics = new(StringComparer.Ordinal);
     private readonly LinkedList<SeenMessage> _kept = new();
