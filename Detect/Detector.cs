@@ -30,8 +30,9 @@ internal static class Detector
         candidates.AddRange(numbers.Candidates());
 
         var found = new List<FoundMeter>();
+        var byTopic = ByTopic(messages);
         foreach (Candidate candidate in Devices.OnePerDevice(candidates))
-            if (Confirm(candidate, messages, settings) is { } meter) found.Add(meter);
+            if (Confirm(candidate, byTopic, settings) is { } meter) found.Add(meter);
         return [.. Devices.OwnChannels(found)
             .OrderBy(m => m.Candidate.Format == Presets.Custom)
             .ThenBy(m => !m.ShowsPower)
@@ -70,33 +71,62 @@ internal static class Detector
     /// The candidate replayed; a custom one whose other quantities spoil it (a battery's voltage in mV rejects every
     /// message) is tried again with its powers and energies alone.
     /// </summary>
-    private static FoundMeter? Confirm(Candidate candidate, IReadOnlyCollection<SeenMessage> messages, Settings settings)
+    private static FoundMeter? Confirm(Candidate candidate, Kept byTopic, Settings settings)
     {
-        if (Replay(candidate, messages, settings) is { } meter) return meter;
+        if (Replay(candidate, byTopic, settings) is { } meter) return meter;
         if (candidate.Format != Presets.Custom || candidate.Mapping.All(m => NameWords.IsMeterKey(m.Key))) return null;
-        return Replay(candidate with { Mapping = [.. candidate.Mapping.Where(m => NameWords.IsMeterKey(m.Key))] }, messages, settings);
+        return Replay(candidate with { Mapping = [.. candidate.Mapping.Where(m => NameWords.IsMeterKey(m.Key))] }, byTopic, settings);
     }
 
     /// <summary>What <c>run</c> (and <c>decode</c>) would show after the same messages in the same order; null when no power or energy.</summary>
-    public static FoundMeter? Replay(Candidate candidate, IReadOnlyCollection<SeenMessage> messages, Settings settings)
+    public static FoundMeter? Replay(Candidate candidate, IReadOnlyCollection<SeenMessage> messages, Settings settings) =>
+        Replay(candidate, ByTopic(messages), settings);
+
+    /// <summary>
+    /// The kept messages of each topic, oldest first, and the topics by their first level: a candidate replays only its
+    /// own topics', and a filter that starts with a name looks only at the topics that start with it.
+    /// </summary>
+    private sealed class Kept
+    {
+        public Dictionary<SeenTopic, List<SeenMessage>> ByTopic { get; } = new(ReferenceEqualityComparer.Instance);
+        private readonly Dictionary<string, List<SeenTopic>> _byFirstLevel = new(StringComparer.Ordinal);
+
+        public Kept(IReadOnlyCollection<SeenMessage> messages)
+        {
+            foreach (SeenMessage message in messages)
+            {
+                if (!ByTopic.TryGetValue(message.Topic, out var own))
+                {
+                    ByTopic[message.Topic] = own = [];
+                    string first = FirstLevel(message.Topic.Topic);
+                    if (!_byFirstLevel.TryGetValue(first, out var topics)) _byFirstLevel[first] = topics = [];
+                    topics.Add(message.Topic);
+                }
+                own.Add(message);
+            }
+        }
+
+        public IEnumerable<SeenTopic> Matching(string filter)
+        {
+            string first = FirstLevel(filter);
+            IEnumerable<SeenTopic> near = first is "+" or "#" ? ByTopic.Keys : _byFirstLevel.GetValueOrDefault(first) ?? [];
+            return near.Where(t => TopicFilter.Matches(filter, t.Topic));
+        }
+
+        private static string FirstLevel(string topic) => topic.IndexOf('/') is var slash and >= 0 ? topic[..slash] : topic;
+    }
+
+    private static Kept ByTopic(IReadOnlyCollection<SeenMessage> messages) => new(messages);
+
+    private static FoundMeter? Replay(Candidate candidate, Kept kept, Settings settings)
     {
         if (SettingsFor(candidate, settings) is not { } own) return null;
+        var byTopic = kept.ByTopic;
+        var topics = own.Subscriptions.SelectMany(kept.Matching).Distinct().ToList();
+        IEnumerable<SeenMessage> replay = topics.Count == 1 ? byTopic[topics[0]] : topics.SelectMany(t => byTopic[t]).OrderBy(m => m.Sequence);
         var readout = new MeterReadout(own.Limits, MappedDecoder.For(own.Source));
-        var read = new HashSet<SeenTopic>(ReferenceEqualityComparer.Instance);
-        var skipped = new HashSet<SeenTopic>(ReferenceEqualityComparer.Instance);
-        foreach (SeenMessage message in messages)
-        {
-            SeenTopic topic = message.Topic;
-            if (skipped.Contains(topic)) continue;
-            if (!read.Contains(topic))
-            {
-                if (!own.Subscriptions.Any(filter => TopicFilter.Matches(filter, topic.Topic))) { skipped.Add(topic); continue; }
-                read.Add(topic);
-            }
-            readout.Apply(topic.Topic, message.Payload);
-        }
-        long count = read.Sum(t => t.Count);
-        return ReadsPowerOrEnergy(readout) ? new FoundMeter(candidate, own, count, readout) : null;
+        foreach (SeenMessage message in replay) readout.Apply(message.Topic.Topic, message.Payload);
+        return ReadsPowerOrEnergy(readout) ? new FoundMeter(candidate, own, topics.Sum(t => t.Count), readout) : null;
     }
 
     /// <summary>A power or an energy shown at any location: one that the messages carried (nothing derives them from anything else).</summary>
