@@ -61,6 +61,53 @@ public sealed class DetectTests
         Assert.Equal((812.3, 4321.08), (apart.GetProperty("/Ac/Power").GetDouble(), apart.GetProperty("/Ac/Energy/Forward").GetDouble()));
     }
 
+    /// <summary>
+    /// Keeping every message stays bounded: 400 retained 3 kB Zigbee2MQTT states, a 6.7 MB retained message and a flood
+    /// of 30 000 messages while detect listens (measured: 27.9-29.4 MB peak RSS; 25.5 MB when it kept only the newest).
+    /// </summary>
+    [Fact]
+    public async Task A_busy_broker_every_state_a_huge_message_and_a_flood_in_bounded_memory()
+    {
+        using var broker = new Mosquitto(config: ["log_type all"]);
+        string pad = new('x', 2900);
+        Publish(broker.Port, Enumerable.Range(1, 400).Select(i =>
+            new HomeBroker.Message($"zigbee2mqtt/plug{i}", $$"""{"power":{{i}}.5,"energy":{{i}}.25,"voltage":230,"linkquality":80,"note":"{{pad}}"}""", true)));
+        string big = Path.Combine(Path.GetTempPath(), $"mb-detect-big-{Guid.NewGuid():N}");
+        try
+        {
+            File.WriteAllText(big, new string('y', 6_700_000));
+            broker.MosquittoPub("-t", "big/blob", "-f", big, "-r", "-q", "1");
+        }
+        finally { File.Delete(big); }
+
+        using var detect = Tool.Start(AotBinary.Path, "detect", "--json", "--seconds", "6", "--broker-port", broker.Port.ToString());
+        var stdout = detect.StandardOutput.ReadToEndAsync();
+        var stderr = detect.StandardError.ReadToEndAsync();
+        Assert.True(SpinWait.SpinUntil(() => broker.Log.Any(l => l.Contains("Received SUBSCRIBE from MeterBridge_detect")), Rig.Deadline),
+            "detect did not subscribe:\n" + string.Join('\n', broker.Log));
+        long peak = 0;
+        using (var client = new MqttClientFactory().CreateMqttClient())
+        {
+            await client.ConnectAsync(new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", broker.Port).WithClientId("detect-flood").Build());
+            for (int i = 0; i < 30_000; i++)
+            {
+                await client.PublishAsync(new MqttApplicationMessageBuilder().WithTopic("zigbee2mqtt/flood")
+                    .WithPayload($$"""{"power":{{i % 5000}}.5,"energy":{{i}}.25,"linkquality":80}""").Build());
+                if (i % 1000 == 0 && !detect.HasExited) peak = Math.Max(peak, ProcStatus.Memory(detect.Id).PeakKiB);
+            }
+            await client.DisconnectAsync();
+        }
+        while (!detect.WaitForExit(200))
+            try { peak = Math.Max(peak, ProcStatus.Memory(detect.Id).PeakKiB); } catch (Exception) when (detect.HasExited) { }
+        string output = await stdout, errors = await stderr;
+        Console.WriteLine($"detect on 400 retained states, a 6.7 MB message and a 30 000-message flood: VmHWM {peak} KiB");
+        Assert.True(detect.ExitCode == 0, $"exit {detect.ExitCode}: {errors}");
+        var found = Lines(output);
+        Assert.Equal(401, found.Count);
+        Assert.Contains(found, m => m.GetProperty("topic").GetString() == "zigbee2mqtt/flood");
+        Assert.True(peak > 0 && peak < 48 * 1024, $"VmHWM {peak} KiB");
+    }
+
     [Fact]
     public void The_printed_lines_as_the_config_make_run_show_the_same_values_on_D_Bus()
     {
