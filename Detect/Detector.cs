@@ -14,7 +14,7 @@ namespace MeterBridge.Detect;
 /// </summary>
 internal static class Detector
 {
-    public static List<FoundMeter> Find(IReadOnlyCollection<SeenTopic> topics, IReadOnlyCollection<SeenMessage> messages, Settings settings)
+    public static List<FoundMeter> Find(IReadOnlyCollection<SeenMessage> messages, Settings settings)
     {
         var candidates = new List<Candidate>();
         var keys = new HashSet<string>(StringComparer.Ordinal);
@@ -24,13 +24,15 @@ internal static class Detector
             for (int i = 0; i < guesses.Found.Count; i++)
                 if (keys.Add(guesses.Keys[i])) candidates.Add(guesses.Found[i]);
         }
+        // A number topic by its newest number: Home Assistant's "unavailable" after it is no reason to lose the meter.
+        var byTopic = ByTopic(messages);
         var numbers = new NumberTopics();
-        foreach (SeenTopic topic in topics.Where(t => t.Newest is not null).OrderBy(t => t.Sequence))
-            if (!Recognised(topic.Newest!).Claimed) numbers.Add(topic.Topic, topic.Newest!.Payload);
+        foreach (var (topic, own) in byTopic.ByTopic.OrderBy(t => t.Key.Sequence))
+            for (int i = own.Count - 1; i >= 0; i--)
+                if (!Recognised(own[i]).Claimed && numbers.Add(topic.Topic, own[i].Payload)) break;
         candidates.AddRange(numbers.Candidates());
 
         var found = new List<FoundMeter>();
-        var byTopic = ByTopic(messages);
         foreach (Candidate candidate in Devices.OnePerDevice(candidates))
             if (Confirm(candidate, byTopic, settings) is { } meter) found.Add(meter);
         return [.. Devices.OwnChannels(found)

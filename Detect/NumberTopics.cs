@@ -29,19 +29,21 @@ internal sealed class NumberTopics
     private readonly Dictionary<string, List<Group>> _places = new(StringComparer.Ordinal);
     private readonly HashSet<string> _sharedPrefixes = new(StringComparer.Ordinal);
 
-    public void Add(string topic, byte[] payload)
+    /// <summary>Reads one topic's payload; false when it is no number (then an older payload of the topic may be).</summary>
+    public bool Add(string topic, byte[] payload)
     {
         string[] levels = topic.Split('/');
         if (levels.Length >= 3 && Attributes.Contains(levels[^1])) _sharedPrefixes.Add(string.Join('/', levels[..^2]));
-        if (topic.Contains(' ') || BareValue.Read(payload.AsSpan().Trim(" \t\r\n"u8), out _) != ValueKind.Number) return;
+        if (topic.Contains(' ') || BareValue.Read(payload.AsSpan().Trim(" \t\r\n"u8), out _) != ValueKind.Number) return false;
         int at = levels.Length - 1;
         if (levels[at] is "state" or "value" && at > 0) at--;
-        if (IsShellyGen1RelayEnergy(levels, at) || NameWords.Read(levels[at]) is not { } meaning) return;
+        if (IsShellyGen1RelayEnergy(levels, at) || NameWords.Read(levels[at]) is not { } meaning) return true;
         string place = string.Join('/', levels[..at]) + "\n" + string.Join('/', levels[(at + 1)..]);
         if (!_places.TryGetValue(place, out var groups)) _places[place] = groups = [];
         Group? group = groups.Find(g => g.Stem == meaning.Stem);
         if (group is null) groups.Add(group = new Group(meaning.Stem));
         if (!group.Has(meaning.Key)) group.Rules.Add(new Rule(meaning.Key, topic, JsonPayloads.Factor(meaning.Factor)));
+        return true;
     }
 
     /// <summary>A Shelly Gen1 relay's <c>energy</c> counts watt-minutes, not kWh: not offered.</summary>

@@ -22,7 +22,7 @@ public sealed class DetectorTests
     }
 
     private static List<FoundMeter> Find(params (string Topic, string Payload)[] messages) =>
-        Log(messages).Read((topics, kept) => Detector.Find(topics, kept, Defaults));
+        Log(messages).Read((_, kept) => Detector.Find(kept, Defaults));
 
     private static string Describe(FoundMeter m) =>
         $"{m.Candidate.Format} {m.Candidate.Topic} {m.Candidate.Channel} {string.Join("; ", m.Candidate.Mapping.Select(r => r.Key + " = " + r.Rule))}".TrimEnd();

@@ -194,4 +194,13 @@ public sealed class ReplayTests
         FoundMeter meter = Assert.Single(Find(("garage/plug", """{"power":42.5,"voltage":3012}""")));
         Assert.Equal("custom garage/plug 0 power = {topic} /power", Describe(meter));
     }
+
+    [Fact]
+    public void A_number_topic_whose_newest_says_unavailable_is_still_its_meter_as_decode_shows_it()
+    {
+        (string, string)[] messages = [("homeassistant/sensor/house_power/state", "-312.4"), ("homeassistant/sensor/house_power/state", "unavailable")];
+        FoundMeter meter = Assert.Single(Find(messages));
+        Assert.Equal("custom homeassistant/sensor/house_power/state 0 power = {topic}", Describe(meter));
+        Assert.Equal(Decode(meter, messages), Detected(meter));
+    }
 }
