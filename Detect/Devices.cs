@@ -14,13 +14,15 @@ internal static class Devices
     public static List<Candidate> OnePerDevice(List<Candidate> candidates)
     {
         var merged = new List<Candidate>();
+        var keys = new HashSet<string>(StringComparer.Ordinal);
+        var customs = new Dictionary<(string Topic, string Kind), int>(); // where a topic's custom guess is in merged
         foreach (Candidate candidate in candidates)
         {
-            int same = merged.FindIndex(c => c.Format == Presets.Custom && candidate.Format == Presets.Custom
-                && c.Topic == candidate.Topic && c.Kind == candidate.Kind);
-            if (same < 0)
+            if (candidate.Format != Presets.Custom || !customs.TryGetValue((candidate.Topic, candidate.Kind), out int same))
             {
-                if (!merged.Exists(c => c.Key == candidate.Key)) merged.Add(candidate);
+                if (!keys.Add(candidate.Key)) continue;
+                if (candidate.Format == Presets.Custom) customs[(candidate.Topic, candidate.Kind)] = merged.Count;
+                merged.Add(candidate);
                 continue;
             }
             var rules = merged[same].Mapping.ToList();
@@ -28,8 +30,9 @@ internal static class Devices
             merged[same] = merged[same] with { Mapping = Candidate.Ordered(rules) };
         }
         ShellyTopics.MergeGen1(merged);
-        var shellies = merged.Where(c => Presets.IsShelly(c.Format)).Select(c => c.Topic + "/").Distinct().ToList();
-        merged.RemoveAll(c => c.Format == Presets.Custom && shellies.Exists(prefix => (c.Topic + "/").StartsWith(prefix, StringComparison.Ordinal)));
+        var shellies = merged.Where(c => Presets.IsShelly(c.Format)).Select(c => c.Topic + "/").ToHashSet(StringComparer.Ordinal);
+        if (shellies.Count > 0)
+            merged.RemoveAll(c => c.Format == Presets.Custom && shellies.Any(prefix => (c.Topic + "/").StartsWith(prefix, StringComparison.Ordinal)));
         return merged;
     }
 
