@@ -27,9 +27,12 @@ internal static class Detector
         // A number topic by its newest number: Home Assistant's "unavailable" after it is no reason to lose the meter.
         var byTopic = ByTopic(messages);
         var numbers = new NumberTopics();
-        foreach (var (topic, own) in byTopic.ByTopic.OrderBy(t => t.Key.Sequence))
+        foreach (SeenTopic topic in byTopic.ByTopic.Keys.OrderBy(t => t.Sequence))
+        {
+            List<SeenMessage> own = byTopic.ByTopic[topic];
             for (int i = own.Count - 1; i >= 0; i--)
                 if (!Recognised(own[i]).Claimed && numbers.Add(topic.Topic, own[i].Payload)) break;
+        }
         candidates.AddRange(numbers.Candidates());
 
         var found = new List<FoundMeter>();
@@ -55,8 +58,16 @@ internal static class Detector
         bool claimed = ShellyTopics.Recognise(topic, message.Payload, found) || NotMeters.Ignored(topic) || JsonPayloads.Recognise(topic, message.Payload, found);
         string[] keys = [.. found.Select(c => c.Key)];
         // A topic's messages mostly give the same guesses: they share one, so a flood keeps a reference per message.
-        if (message.Topic.LastGuesses is { } last && last.Claimed == claimed && last.Keys.AsSpan().SequenceEqual(keys)) return message.Recognised = last;
+        if (message.Topic.LastGuesses is { } last && last.Claimed == claimed && Same(last.Keys, keys)) return message.Recognised = last;
         return message.Recognised = message.Topic.LastGuesses = new SeenMessage.Guesses(found, keys, claimed);
+    }
+
+    private static bool Same(string[] a, string[] b)
+    {
+        if (a.Length != b.Length) return false;
+        for (int i = 0; i < a.Length; i++)
+            if (!string.Equals(a[i], b[i], StringComparison.Ordinal)) return false;
+        return true;
     }
 
     /// <summary>The candidate's settings, as <c>run</c> would build them from its config lines; null when they do not compile.</summary>
@@ -124,7 +135,11 @@ internal static class Detector
     {
         if (SettingsFor(candidate, settings) is not { } own) return null;
         var byTopic = kept.ByTopic;
-        var topics = own.Subscriptions.SelectMany(kept.Matching).Distinct().ToList();
+        var topics = new List<SeenTopic>();
+        var seen = new HashSet<SeenTopic>(ReferenceEqualityComparer.Instance);
+        foreach (string filter in own.Subscriptions)
+            foreach (SeenTopic topic in kept.Matching(filter))
+                if (seen.Add(topic)) topics.Add(topic);
         IEnumerable<SeenMessage> replay = topics.Count == 1 ? byTopic[topics[0]] : topics.SelectMany(t => byTopic[t]).OrderBy(m => m.Sequence);
         var readout = new MeterReadout(own.Limits, MappedDecoder.For(own.Source));
         foreach (SeenMessage message in replay) readout.Apply(message.Topic.Topic, message.Payload);

@@ -15,13 +15,14 @@ internal static class Devices
     {
         var merged = new List<Candidate>();
         var keys = new HashSet<string>(StringComparer.Ordinal);
-        var customs = new Dictionary<(string Topic, string Kind), int>(); // where a topic's custom guess is in merged
+        var customs = new Dictionary<string, int>(StringComparer.Ordinal); // topic and kind -> where its custom guess is in merged
         foreach (Candidate candidate in candidates)
         {
-            if (candidate.Format != Presets.Custom || !customs.TryGetValue((candidate.Topic, candidate.Kind), out int same))
+            string custom = candidate.Topic + "\n" + candidate.Kind;
+            if (candidate.Format != Presets.Custom || !customs.TryGetValue(custom, out int same))
             {
                 if (!keys.Add(candidate.Key)) continue;
-                if (candidate.Format == Presets.Custom) customs[(candidate.Topic, candidate.Kind)] = merged.Count;
+                if (candidate.Format == Presets.Custom) customs[custom] = merged.Count;
                 merged.Add(candidate);
                 continue;
             }
@@ -42,7 +43,14 @@ internal static class Devices
     /// </summary>
     public static IEnumerable<FoundMeter> OwnChannels(List<FoundMeter> found)
     {
-        foreach (var device in found.GroupBy(m => (m.Candidate.Format, m.Candidate.Topic)))
+        var devices = new Dictionary<string, List<FoundMeter>>(StringComparer.Ordinal);
+        foreach (FoundMeter meter in found)
+        {
+            string device = meter.Candidate.Format + "\n" + meter.Candidate.Topic;
+            if (!devices.TryGetValue(device, out var list)) devices[device] = list = [];
+            list.Add(meter);
+        }
+        foreach (List<FoundMeter> device in devices.Values)
         {
             var channels = device.OrderBy(m => m.Candidate.Channel).ToList();
             var own = channels.Count == 1 ? channels : channels.Where(Reads).ToList();

@@ -16,7 +16,12 @@ internal sealed class NumberTopics
 {
     private static readonly string[] Attributes = ["friendly_name", "unit_of_measurement", "device_class", "state_class", "icon"];
 
-    private sealed record Rule(string Key, string Topic, string Factor);
+    private sealed class Rule(string key, string topic, string factor)
+    {
+        public string Key { get; } = key;
+        public string Topic { get; } = topic;
+        public string Factor { get; } = factor;
+    }
 
     private sealed class Group(string stem)
     {

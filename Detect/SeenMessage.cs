@@ -14,8 +14,14 @@ internal sealed class SeenMessage(SeenTopic topic, byte[] payload, long sequence
     /// <summary>What the Shelly and JSON recognisers made of it, computed once (they are pure): a busy log is read every second.</summary>
     internal Guesses? Recognised { get; set; }
 
-    /// <param name="Keys">Each guess's <see cref="Candidate.Key"/>: a flood of one topic's messages is one guess, found by key.</param>
-    internal sealed record Guesses(List<Candidate> Found, string[] Keys, bool Claimed);
+    /// <param name="keys">Each guess's <see cref="Candidate.Key"/>: a flood of one topic's messages is one guess, found by key.</param>
+    internal sealed class Guesses(List<Candidate> found, string[] keys, bool claimed)
+    {
+        public List<Candidate> Found { get; } = found;
+        public string[] Keys { get; } = keys;
+        public bool Claimed { get; } = claimed;
+    }
 
-    internal LinkedListNode<SeenMessage>? Node { get; set; }
+    /// <summary>Its place in the log's list; -1 once dropped.</summary>
+    internal int Index { get; set; } = -1;
 }

@@ -18,7 +18,9 @@ internal sealed class TopicLog(int maxPayloadSize)
     public const int MaxMessages = 16384;
 
     private readonly Dictionary<string, SeenTopic> _topics = new(StringComparer.Ordinal);
-    private readonly LinkedList<SeenMessage> _kept = new();
+    // Kept messages in order of arrival; a dropped one leaves a null until the next read closes the gaps.
+    private readonly List<SeenMessage?> _kept = [];
+    private int _gaps;
     // Kept messages that are no longer their topic's newest, in the order they were superseded (some already dropped).
     private readonly Queue<SeenMessage> _superseded = new();
     private readonly Lock _gate = new();
@@ -38,7 +40,7 @@ internal sealed class TopicLog(int maxPayloadSize)
 
     public int KeptCount
     {
-        get { lock (_gate) return _kept.Count; }
+        get { lock (_gate) return _kept.Count - _gaps; }
     }
 
     public void Add(string topic, ReadOnlySequence<byte> payload)
@@ -67,7 +69,9 @@ internal sealed class TopicLog(int maxPayloadSize)
             }
             long room = MaxBytes + _supersededBytes + (previous?.Payload.Length ?? 0) - _bytes;
             if (length > room) return; // no room even without every superseded message: the older one stays
-            var message = new SeenMessage(seen, payload.ToArray(), Messages);
+            var copy = new byte[length];
+            payload.CopyTo(copy);
+            var message = new SeenMessage(seen, copy, Messages);
             Keep(seen, message);
             _bytes += length;
             if (previous is not null)
@@ -75,9 +79,9 @@ internal sealed class TopicLog(int maxPayloadSize)
                 _superseded.Enqueue(previous);
                 _supersededBytes += previous.Payload.Length;
             }
-            while ((_bytes > MaxBytes || _kept.Count > MaxMessages) && _superseded.TryDequeue(out SeenMessage? oldest))
+            while ((_bytes > MaxBytes || _kept.Count - _gaps > MaxMessages) && _superseded.TryDequeue(out SeenMessage? oldest))
             {
-                if (oldest.Node is null) continue;
+                if (oldest.Index < 0) continue;
                 _supersededBytes -= oldest.Payload.Length;
                 _bytes -= oldest.Payload.Length;
                 Drop(oldest);
@@ -87,18 +91,45 @@ internal sealed class TopicLog(int maxPayloadSize)
     }
 
     private static bool Same(ReadOnlySequence<byte> payload, byte[] kept) =>
-        payload.IsSingleSegment ? payload.FirstSpan.SequenceEqual(kept) : payload.ToArray().AsSpan().SequenceEqual(kept);
+        payload.IsSingleSegment ? payload.FirstSpan.SequenceEqual(kept) : SameSegments(payload, kept);
+
+    private static bool SameSegments(ReadOnlySequence<byte> payload, byte[] kept)
+    {
+        int at = 0;
+        foreach (ReadOnlyMemory<byte> segment in payload)
+        {
+            if (!segment.Span.SequenceEqual(kept.AsSpan(at, segment.Length))) return false;
+            at += segment.Length;
+        }
+        return true;
+    }
 
     private void Keep(SeenTopic topic, SeenMessage message)
     {
-        message.Node = _kept.AddLast(message);
+        if (_gaps > 1024 && _gaps > _kept.Count / 2) CloseGaps();
+        message.Index = _kept.Count;
+        _kept.Add(message);
         topic.Newest = message;
     }
 
     private void Drop(SeenMessage message)
     {
-        _kept.Remove(message.Node!);
-        message.Node = null;
+        _kept[message.Index] = null;
+        message.Index = -1;
+        _gaps++;
+    }
+
+    private void CloseGaps()
+    {
+        int to = 0;
+        for (int from = 0; from < _kept.Count; from++)
+        {
+            if (_kept[from] is not { } message) continue;
+            message.Index = to;
+            _kept[to++] = message;
+        }
+        _kept.RemoveRange(to, _kept.Count - to);
+        _gaps = 0;
     }
 
     /// <summary>A message too large to read was dropped on the way in (OversizedPublishFilter): only counted.</summary>
@@ -120,6 +151,10 @@ internal sealed class TopicLog(int maxPayloadSize)
     /// <summary>Runs <paramref name="read"/> on the topics and the kept messages, oldest first, while no message changes them.</summary>
     public T Read<T>(Func<IReadOnlyCollection<SeenTopic>, IReadOnlyCollection<SeenMessage>, T> read)
     {
-        lock (_gate) return read(_topics.Values, _kept);
+        lock (_gate)
+        {
+            if (_gaps > 0) CloseGaps();
+            return read(_topics.Values, _kept!);
+        }
     }
 }
