@@ -203,4 +203,20 @@ public sealed class ReplayTests
         Assert.Equal("custom homeassistant/sensor/house_power/state 0 power = {topic}", Describe(meter));
         Assert.Equal(Decode(meter, messages), Detected(meter));
     }
+
+    [Fact]
+    public void A_Home_Assistant_device_with_power_voltage_and_energy_apart_is_one_meter_and_its_neighbours_their_own()
+    {
+        var found = Find(
+            ("homeassistant/sensor/house_meter_power/state", "1520.4"), ("homeassistant/sensor/house_meter_voltage/state", "230.9"),
+            ("homeassistant/sensor/house_meter_total_energy/state", "18342.117"), ("homeassistant/sensor/house_meter_power/unit_of_measurement", "\"W\""),
+            ("homeassistant/sensor/solar_power/state", "2100"), ("homeassistant/sensor/boiler_voltage/state", "229.1"));
+        Assert.Equal(
+        [
+            "custom homeassistant/sensor 0 power = {topic}/house_meter_power/state; voltage = {topic}/house_meter_voltage/state; energy_forward = {topic}/house_meter_total_energy/state",
+            "custom homeassistant/sensor/solar_power/state 0 power = {topic}",
+        ], found.Select(Describe).Order());
+        var house = Assert.Single(found, m => m.Candidate.Topic == "homeassistant/sensor");
+        Assert.Equal(230.9, Shown(house, Location.Total, Quantity.Voltage));
+    }
 }
