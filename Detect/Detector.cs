@@ -25,11 +25,11 @@ internal static class Detector
                 if (keys.Add(guesses.Keys[i])) candidates.Add(guesses.Found[i]);
         }
         // A number topic by its newest number: Home Assistant's "unavailable" after it is no reason to lose the meter.
-        var byTopic = ByTopic(messages);
+        var kept = new Kept(messages);
         var numbers = new NumberTopics();
-        foreach (SeenTopic topic in byTopic.ByTopic.Keys.OrderBy(t => t.Sequence))
+        foreach (SeenTopic topic in kept.ByTopic.Keys.OrderBy(t => t.Sequence))
         {
-            List<SeenMessage> own = byTopic.ByTopic[topic];
+            List<SeenMessage> own = kept.ByTopic[topic];
             for (int i = own.Count - 1; i >= 0; i--)
                 if (!Recognised(own[i]).Claimed && numbers.Add(topic.Topic, own[i].Payload)) break;
         }
@@ -37,7 +37,7 @@ internal static class Detector
 
         var found = new List<FoundMeter>();
         foreach (Candidate candidate in Devices.OnePerDevice(candidates))
-            if (Confirm(candidate, byTopic, settings) is { } meter) found.Add(meter);
+            if (Confirm(candidate, kept, settings) is { } meter) found.Add(meter);
         return [.. Devices.OwnChannels(found)
             .OrderBy(m => m.Candidate.Format == Presets.Custom)
             .ThenBy(m => !m.ShowsPower)
@@ -84,16 +84,12 @@ internal static class Detector
     /// The candidate replayed; a custom one whose other quantities spoil it (a battery's voltage in mV rejects every
     /// message) is tried again with its powers and energies alone.
     /// </summary>
-    private static FoundMeter? Confirm(Candidate candidate, Kept byTopic, Settings settings)
+    private static FoundMeter? Confirm(Candidate candidate, Kept kept, Settings settings)
     {
-        if (Replay(candidate, byTopic, settings) is { } meter) return meter;
+        if (Replay(candidate, kept, settings) is { } meter) return meter;
         if (candidate.Format != Presets.Custom || candidate.Mapping.All(m => NameWords.IsMeterKey(m.Key))) return null;
-        return Replay(candidate with { Mapping = [.. candidate.Mapping.Where(m => NameWords.IsMeterKey(m.Key))] }, byTopic, settings);
+        return Replay(candidate with { Mapping = [.. candidate.Mapping.Where(m => NameWords.IsMeterKey(m.Key))] }, kept, settings);
     }
-
-    /// <summary>What <c>run</c> (and <c>decode</c>) would show after the same messages in the same order; null when no power or energy.</summary>
-    public static FoundMeter? Replay(Candidate candidate, IReadOnlyCollection<SeenMessage> messages, Settings settings) =>
-        Replay(candidate, ByTopic(messages), settings);
 
     /// <summary>
     /// The kept messages of each topic, oldest first, and the topics by their first level: a candidate replays only its
@@ -129,8 +125,7 @@ internal static class Detector
         private static string FirstLevel(string topic) => topic.IndexOf('/') is var slash and >= 0 ? topic[..slash] : topic;
     }
 
-    private static Kept ByTopic(IReadOnlyCollection<SeenMessage> messages) => new(messages);
-
+    /// <summary>What <c>run</c> (and <c>decode</c>) would show after the same messages in the same order; null when no power or energy.</summary>
     private static FoundMeter? Replay(Candidate candidate, Kept kept, Settings settings)
     {
         if (SettingsFor(candidate, settings) is not { } own) return null;
