@@ -191,6 +191,18 @@ Page {
 				suffix: " W"
 			}
 
+			ListRadioButtonGroup {
+				text: "Energy from power"
+				dataItem.uid: root.prefix + "/EnergyFromPower"
+				preferredVisible: dataItem.valid
+				// Counters the meter estimates from power: auto = where the source sends none of its own.
+				optionModel: [
+					{ display: "Where the source has no counter", value: "auto" },
+					{ display: "Always", value: "1" },
+					{ display: "Never", value: "0" }
+				]
+			}
+
 			SettingsListHeader {
 				text: "Actions"
 			}
