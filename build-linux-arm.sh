@@ -12,7 +12,8 @@
 #             does; exit 3: it does not (one line says so); exit 1: the question itself failed (network?)
 #
 # Output: out/<rid>[-static]/meterbridge and dist/meterbridge-<version>-<rid>[-static].tar.gz, which
-# unpacks to meterbridge/ (the binary, service/, config.sample.ini, install.sh, uninstall.sh, INSTALL.md).
+# unpacks to the app folder MeterBridge/ (the binary, the app's service/, gui-v2/MeterBridge.json, meter-service/
+# for the SSH route, install.sh, uninstall.sh, INSTALL.md, config.sample.ini): gx/make-app-folder.sh.
 # How and why (Debian packages, lld, no SysRoot, qemu): docs/platform.md.
 set -euo pipefail
 
@@ -152,19 +153,13 @@ build() {
     size=$(stat -c %s "$bin")
     floor=$(glibc_floor "$bin")
 
-    # The release tarball: meterbridge/ with the install scripts at its top, to unpack in /data.
+    # The release tarball: the app folder MeterBridge/ (gx/make-app-folder.sh), to unpack into /data/apps/available/.
     local stage
     stage=$(mktemp -d)
-    local pkg=$stage/meterbridge
-    mkdir -p "$pkg"
-    cp "$bin" "$pkg/meterbridge"
-    cp -R "$repo/service" "$pkg/service"
-    cp "$repo/config.sample.ini" "$pkg/config.sample.ini"
-    cp "$repo/gx/install.sh" "$repo/gx/uninstall.sh" "$repo/gx/INSTALL.md" "$pkg/"
-    chmod 755 "$pkg/meterbridge" "$pkg/install.sh" "$pkg/uninstall.sh" "$pkg/service/run" "$pkg/service/log/run"
+    "$repo/gx/make-app-folder.sh" "$bin" "$stage" || { rm -rf "$stage"; exit 1; }
     mkdir -p "$repo/dist"
     local tarball=$repo/dist/meterbridge-$version-$name.tar.gz
-    tar -C "$stage" --owner=0 --group=0 --numeric-owner -czf "$tarball" meterbridge
+    tar -C "$stage" --owner=0 --group=0 --numeric-owner -czf "$tarball" MeterBridge
     rm -rf "$stage"
 
     echo "$name: published in ${took}s"
@@ -173,6 +168,9 @@ build() {
     echo "$name: glibc $floor"
     echo "$name: tarball $tarball"
 }
+
+# The app folder's GUI plugin can be built (else fail now, not after a publish).
+[[ $probe_only == true ]] || "$repo/gx/make-app-folder.sh" --check
 
 # Every RID is checked against the feed first, so 'all' still builds what it can and ends on the reason.
 buildable=()

@@ -7,6 +7,7 @@ using MeterBridge.Items;
 using MeterBridge.Logging;
 using MeterBridge.Mqtt;
 using MeterBridge.Setup;
+using MeterBridge.Storage;
 
 namespace MeterBridge.Bridge;
 
@@ -38,6 +39,8 @@ internal sealed class HotLoop : IPayloadSink
     /// </summary>
     private static readonly long ShortestInterval = Frequency / 2000;
     private static readonly TimeSpan WaitingLogInterval = TimeSpan.FromMinutes(1);
+    /// <summary>The counters file is written at most this often (and when the bridge stops): a kill loses at most this much.</summary>
+    private static readonly long EnergySaveInterval = 60 * Frequency;
 
     private readonly Settings _settings;
     private readonly Log _log;
@@ -54,6 +57,13 @@ internal sealed class HotLoop : IPayloadSink
     private readonly CancellationToken _stop;
     private readonly long _interval;
     private byte[] _copy = [];
+    private readonly EnergyCountersFile? _energyFile; // null: the counters from power are not kept
+    private EnergyCounts _energySaving;       // publisher thread: what the next save writes
+
+    // Under the gate: the counters file. The reader asks for a save (it wakes the publisher) once a minute while power counts.
+    private bool _energySaveAsked;
+    private long _energySavedAt = Stopwatch.GetTimestamp();
+    private long _energySavedChanges;
 
     // Under the gate.
     private bool _dirty;
@@ -82,7 +92,9 @@ internal sealed class HotLoop : IPayloadSink
         _problems = new RepeatFilter(log, TimeSpan.FromSeconds(60));
         _service = service;
         _table = table;
-        _meter = new Meter(settings.Limits, Sources.MappedDecoder.For(settings.Source));
+        var energy = settings.EnergyFromPower == EnergyFromPower.Off ? null : new EnergyIntegrator(settings.EnergyFromPower, settings.Timeout, Frequency);
+        _meter = new Meter(settings.Limits, Sources.MappedDecoder.For(settings.Source), energy);
+        if (energy is not null) _energyFile = RestoreEnergy(energy, settings.EnergyFile, settings.DeviceInstance, log);
         _stale = new StaleTimer(settings.Timeout, Frequency);
         _setup = setup;
         _wake = wake;
@@ -99,16 +111,23 @@ internal sealed class HotLoop : IPayloadSink
         Verdict verdict;
         lock (_service.Gate)
         {
+            long now = Stopwatch.GetTimestamp();
             // Meter.Apply checks the size too; checking here first spares copying a huge fragmented payload.
             verdict = payload.Length > _settings.MaxPayloadSize
                 ? new Verdict(RejectReason.TooLarge, Value: payload.Length)
-                : _meter.Apply(topic, payload.IsSingleSegment ? payload.FirstSpan : Contiguous(payload));
+                : _meter.Apply(topic, payload.IsSingleSegment ? payload.FirstSpan : Contiguous(payload), now);
             if (verdict.IsAccepted)
             {
-                _stale.Accepted(Stopwatch.GetTimestamp());
+                _stale.Accepted(now);
                 _dirty = true;
-                return;
+                if (!EnergySaveDueLocked(now)) return;
+                _energySaveAsked = true; // once a minute while power counts: the publisher writes the file, not this thread
             }
+        }
+        if (verdict.IsAccepted)
+        {
+            _wake.Set();
+            return;
         }
         // A Shelly NotifyEvent, a Tasmota STATE on a wildcard: not an error, and no sign of life for the stale timer.
         if (verdict.Reason == RejectReason.NoMappedValue)
@@ -191,6 +210,7 @@ internal sealed class HotLoop : IPayloadSink
             _problems.Flush(now);
             _setup.LoadIfAsked();
             ApplySetupIfChanged();
+            SaveEnergy(now, stopping: false);
 
             bool stale;
             lock (_service.Gate) stale = _stale.IsStale(now) && !_readerWaits; // a reader sitting out may hold messages
@@ -198,7 +218,11 @@ internal sealed class HotLoop : IPayloadSink
             if (!_meter.HasData || (!_registered && stale)) { LogWaiting(now); continue; }
             if (stale && _staleness == Staleness.Fresh && _registered)
             {
-                if (!GoStale()) return false;
+                if (!GoStale())
+                {
+                    SaveEnergy(Stopwatch.GetTimestamp(), stopping: true);
+                    return false;
+                }
                 continue;
             }
             if (!stale && _staleness != Staleness.Fresh)
@@ -216,8 +240,79 @@ internal sealed class HotLoop : IPayloadSink
             }
             else lock (_service.Gate) if (now - _lastSignal >= _interval) PublishLocked();
         }
+        SaveEnergy(Stopwatch.GetTimestamp(), stopping: true);
         _problems.Flush(long.MaxValue);
         return true;
+    }
+
+    /// <summary>
+    /// Starts the counters from power where the counters file left them, and says in one line where they are kept (or
+    /// that they are not); a file that cannot be used is one warning each and is never taken for a smaller counter.
+    /// </summary>
+    private static EnergyCountersFile? RestoreEnergy(EnergyIntegrator energy, string? path, int deviceInstance, Log log)
+    {
+        if (string.IsNullOrEmpty(path))
+        {
+            log.Info(path is null
+                ? "energy counted from power is not kept across restarts: there is no config file to keep it beside (energy_file names a file)"
+                : "energy counted from power is not kept across restarts (energy_file is empty)");
+            return null;
+        }
+        var file = new EnergyCountersFile(path, deviceInstance);
+        var loaded = file.Load();
+        foreach (string warning in loaded.Warnings) log.Warning(warning);
+        if (loaded.OtherMeter is { } other)
+        {
+            log.Warning($"the energy counters file {path} is the meter with device_instance {other}'s: energy counted from power is not kept (give each meter its own energy_file)");
+            return null;
+        }
+        energy.Restore(loaded.Counts);
+        log.Info(loaded.Found
+            ? $"energy counted from power continues from {path}: {Describe(loaded.Counts)}"
+            : $"energy counted from power starts at 0 and is kept in {path}");
+        return file;
+    }
+
+    private static string Describe(in EnergyCounts counts)
+    {
+        var parts = new List<string>();
+        for (var location = Location.Total; location <= Location.L3; location++)
+            if (!double.IsNaN(counts.Forward(location)) || !double.IsNaN(counts.Reverse(location)))
+                parts.Add(FormattableString.Invariant($"{(location == Location.Total ? "total" : location.ToString())} {counts.Forward(location):0.###} kWh forward, {counts.Reverse(location):0.###} kWh reverse"));
+        return string.Join("; ", parts);
+    }
+
+    /// <summary>Under the gate: the counters grew since the last save, a minute or more ago, and no save is asked yet.</summary>
+    private bool EnergySaveDueLocked(long now) =>
+        _energyFile is not null && !_energySaveAsked && now - _energySavedAt >= EnergySaveInterval && _meter.State.Energy!.Changes != _energySavedChanges;
+
+    /// <summary>
+    /// Publisher thread: writes the counters file when they grew and a minute has passed since the last write, or when
+    /// stopping. Never on a timer of its own: it runs when the publisher is awake anyway, and a reader wakes it once a
+    /// minute while power counts (an idle meter counts nothing, so has nothing to write).
+    /// </summary>
+    private void SaveEnergy(long now, bool stopping)
+    {
+        if (_energyFile is null) return;
+        long changes;
+        lock (_service.Gate)
+        {
+            _energySaveAsked = false;
+            changes = _meter.State.Energy!.Changes;
+            if (changes == _energySavedChanges || (!stopping && now - _energySavedAt < EnergySaveInterval)) return;
+            _meter.State.Energy.CopyTo(ref _energySaving);
+            _energySavedAt = now; // a disk that refuses is tried again in a minute, not at every message
+        }
+        try
+        {
+            _energyFile.Save(_energySaving);
+            lock (_service.Gate) _energySavedChanges = changes;
+            if (_log.Enabled(LogLevel.Debug)) _log.Debug($"energy counters written to {_energyFile.FileName}");
+        }
+        catch (Exception error) when (error is IOException or UnauthorizedAccessException)
+        {
+            _problems.Report(LogLevel.Warning, $"cannot write the energy counters file {_energyFile.FileName} ({error.Message}): tried again in a minute", now, "energy file");
+        }
     }
 
     private void Publish()

@@ -82,15 +82,19 @@ internal static class App
         root.Subcommands.Add(check);
         root.Subcommands.Add(decode);
         root.Subcommands.Add(DetectCommand.Create(flags, io));
+        root.Subcommands.Add(AppCommand.Create(flags, io));
+        // meterbridge app's meters: their status as @state lines (Mqtt/StateLines.cs); not for people.
+        var reportState = new Option<bool>("--report-state") { Hidden = true };
+        run.Options.Add(reportState);
 
         root.SetAction((parse, ct) => RunBridge(flags.Read(parse, io), io, ct));
-        run.SetAction((parse, ct) => RunBridge(flags.Read(parse, io), io, ct));
+        run.SetAction((parse, ct) => RunBridge(flags.Read(parse, io), io, ct, parse.GetValue(reportState)));
         check.SetAction(parse => CheckCommand.Run(SettingsLoader.Load(flags.Read(parse, io)), io.Out, io.Error));
         decode.SetAction(parse => Decode(flags.Read(parse, io), parse.GetValue(file), io));
         return root;
     }
 
-    private static async Task<int> RunBridge(SettingsInput input, AppIo io, CancellationToken ct)
+    private static async Task<int> RunBridge(SettingsInput input, AppIo io, CancellationToken ct, bool reportState = false)
     {
         SettingsLoad load = SettingsLoader.Load(input);
         if (!load.Ok)
@@ -100,7 +104,7 @@ internal static class App
         }
         // SIGTERM and Ctrl+C cancel ct (System.CommandLine); SIGHUP and SIGQUIT stop the same way, SIGUSR1/2 are ignored.
         using var signals = StopSignals.Register(new Log(load.Settings.Logging, Console.Out), ct);
-        return await RunCommand.RunAsync(load.Settings, load.Warnings, signals.Token);
+        return await RunCommand.RunAsync(load.Settings, load.Warnings, signals.Token, reportState);
     }
 
     private static int Decode(SettingsInput input, string? path, AppIo io)

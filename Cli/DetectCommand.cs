@@ -79,7 +79,8 @@ internal static class DetectCommand
             else WriteText(meter, io.Out);
         if (meters.Count > 0)
         {
-            if (!json) io.Out.WriteLine($"# {meters.Count} meter{(meters.Count == 1 ? "" : "s")} in {log.Messages} messages on {log.TopicCount} topics ({seconds} s)");
+            if (!json) io.Out.WriteLine($"# {meters.Count} meter{(meters.Count == 1 ? "" : "s")} in {log.Messages} messages on {log.TopicCount} topics ({seconds} s)"
+                + (log.Evicted > 0 ? $"; {log.Evicted} older messages of busy topics were not kept (a shorter --seconds or a narrower --topic keeps all)" : ""));
             return ExitCodes.Ok;
         }
         WriteBusiest(log, seconds, json ? io.Error : io.Out);

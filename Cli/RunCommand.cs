@@ -12,7 +12,9 @@ namespace MeterBridge.Cli;
 /// <summary><c>meterbridge run</c>: wires the MQTT edge, the hot loop and the D-Bus service together and runs until stopped.</summary>
 internal static class RunCommand
 {
-    public static async Task<int> RunAsync(Settings settings, IReadOnlyList<string> warnings, CancellationToken stop)
+    /// <param name="reportState">For <c>meterbridge app</c>: write the status as <c>@state</c> lines on standard error
+    /// (<see cref="StateLines"/>), and stop when standard input closes.</param>
+    public static async Task<int> RunAsync(Settings settings, IReadOnlyList<string> warnings, CancellationToken stop, bool reportState = false)
     {
         var log = new Log(settings.Logging, Console.Out);
         foreach (var warning in warnings) log.Warning(warning);
@@ -34,6 +36,7 @@ internal static class RunCommand
         string host = PortalId();
         string clientId = $"MeterBridge_{host}_{settings.DeviceInstance}";
         using var shutdown = CancellationTokenSource.CreateLinkedTokenSource(stop);
+        if (reportState) StopWhenInputCloses(shutdown, log);
         var wake = new AutoResetEvent(false);
         var paths = new DeviceSettings(settings.DeviceInstance);
 
@@ -55,7 +58,8 @@ internal static class RunCommand
         var status = settings.StatusTopic.Length == 0 ? null : new StatusPublisher(settings.StatusTopic,
             settings.HaDiscovery ? HomeAssistantDiscovery.Configs(settings.StatusTopic, HomeAssistantDiscovery.NodeId(host, settings.DeviceInstance), settings.DeviceInstance, Identity.Version) : [],
             log);
-        var loop = new HotLoop(settings, log, service, table, sync, wake, shutdown.Token, status);
+        IStatusSink? statusSink = reportState ? new StateLines(Console.Error, status) : status;
+        var loop = new HotLoop(settings, log, service, table, sync, wake, shutdown.Token, statusSink);
         var mqtt = new MqttSubscriber(settings, clientId, log, loop, status);
         log.Info($"meterbridge {Identity.Version}: {RoleNames.Of(settings.DeviceType)} meter {settings.ServiceName} from {settings.BrokerAddress}:{settings.BrokerPort} topic {settings.Topic}");
 
@@ -92,12 +96,34 @@ internal static class RunCommand
         }
 
         shutdown.Cancel();
+        // The publisher writes the energy counters file as it stops: let it, whichever way the run ended.
+        try { await publisher.Task.WaitAsync(TimeSpan.FromSeconds(2)); } catch (Exception) { /* it ended the run, or is stuck on a lost bus */ }
         await mqtt.StopAsync();
         try { await receiving.WaitAsync(TimeSpan.FromMilliseconds(300)); } catch (Exception) { /* already stopping */ }
         await service.UnregisterAsync();
         log.Info($"stopped (exit code {exitCode})");
         return exitCode;
     }
+
+    /// <summary>
+    /// A meter of <c>meterbridge app</c> (<c>--report-state</c>) stops when the app is gone, however it went: the app's end
+    /// of our standard input closes. So an app killed outright leaves no meter behind to hold the D-Bus name against the
+    /// next one. The thread sleeps in read until then.
+    /// </summary>
+    private static void StopWhenInputCloses(CancellationTokenSource shutdown, Log log) =>
+        new Thread(() =>
+        {
+            try
+            {
+                using var input = Console.OpenStandardInput();
+                var buffer = new byte[16];
+                while (input.Read(buffer) > 0) { }
+            }
+            catch (IOException) { /* closed all the same */ }
+            log.Info("standard input closed (meterbridge app is gone): stopping");
+            try { shutdown.Cancel(); }
+            catch (ObjectDisposedException) { /* run returned already */ }
+        }, maxStackSize: 64 * 1024) { IsBackground = true, Name = "app watch" }.Start();
 
     /// <summary>
     /// How long a meter on Venus OS waits at start for the settings service before it registers from its config

@@ -1,3 +1,4 @@
+using MeterBridge.Core;
 using MeterBridge.Logging;
 using MeterBridge.Sources;
 using static MeterBridge.Config.KeyResult;
@@ -106,6 +107,13 @@ internal static class ConfigKeys
         new("ha_discovery", KeyHome.Mqtt, "0|1", "1: Home Assistant MQTT discovery for the status (retained configs under homeassistant/).",
             (s, t) => ValueText.TryBool(t, out bool v) ? Ok(s with { HaDiscovery = v }) : Bad(NotBoolean),
             s => ValueText.Show(s.HaDiscovery)),
+        new("energy_from_power", KeyHome.Mqtt, "auto|0|1", "Count /Ac/Energy/Forward and /Reverse from power: auto (default) where the source sends no counter, 1 everywhere (ours shown instead of the source's), 0 never. Estimates, see the README.",
+            (s, t) => t.Trim().Equals("auto", StringComparison.OrdinalIgnoreCase) ? Ok(s with { EnergyFromPower = EnergyFromPower.Auto })
+                : ValueText.TryBool(t, out bool v) ? Ok(s with { EnergyFromPower = v ? EnergyFromPower.On : EnergyFromPower.Off }) : Bad("is not auto, 0 or 1"),
+            s => s.EnergyFromPower switch { EnergyFromPower.Auto => "auto", EnergyFromPower.On => "1", _ => "0" }),
+        new("energy_file", KeyHome.Mqtt, "FILE", "Where the counters from power are kept across restarts (relative: to the config file's folder); default energy.json beside the config file; empty = not kept.",
+            (s, t) => Ok(s with { EnergyFile = t.Trim() }),
+            s => s.EnergyFile ?? ""),
 
         // Sources (docs/sources.md): which device's messages, and which of its channels
         new("format", KeyHome.Mqtt, "FORMAT", "What the messages look like: dbus-mqtt-grid (the JSON of the Python driver), a preset (" + string.Join(", ", Presets.All.Keys) + ") or custom ([MAPPING] only).",

@@ -58,6 +58,14 @@ internal sealed record Settings
     private readonly string? _statusTopic;
     /// <summary>Home Assistant MQTT discovery configs for the status (under homeassistant/…/config).</summary>
     public bool HaDiscovery { get; init; }
+    /// <summary>Counts energy from power where the source sends no counter (docs/payloads.md "Energy counted from power").</summary>
+    public EnergyFromPower EnergyFromPower { get; init; } = EnergyFromPower.Auto;
+    /// <summary>
+    /// Where the counters from power are kept across restarts. After loading: a path, or empty when they are not kept.
+    /// Unset, it is <c>energy.json</c> beside the config file (<see cref="SettingsLoader"/>), and
+    /// stays null when there is no config file.
+    /// </summary>
+    public string? EnergyFile { get; init; }
 
     // Sources (docs/sources.md)
     /// <summary>dbus-mqtt-grid (the seed format), a preset name or custom.</summary>

@@ -14,6 +14,7 @@ internal static class SettingsLoader
     public const string ConfigFileName = "config.ini";
     public const string PasswordVariable = "MQTT_PASSWORD";
     public const string MqttSection = "MQTT";
+    public const string DefaultEnergyFile = "energy.json";
 
     public static SettingsLoad Load(SettingsInput input)
     {
@@ -35,9 +36,24 @@ internal static class SettingsLoader
         settings = ApplyFlags(input.Flags, settings, origins, problems);
         settings = ApplyPasswordSources(input, settings, origins, problems);
         settings = MappingSection.Apply(file, settings, origins, problems);
+        settings = WithEnergyFile(settings, file?.FileName);
 
         SettingsChecks.Run(settings, origins, problems, warnings);
         return new SettingsLoad(settings, problems, warnings, origins, file?.FileName);
+    }
+
+    /// <summary>
+    /// The counters file beside the config file: a meter's folder (<c>meter-N/</c>, for the GX app and the SSH route
+    /// alike) holds one meter, so an SSH meter imported by the app keeps its counters. Two meters configured from one
+    /// folder would share it: the file says whose it is (EnergyCountersFile). A relative energy_file is relative to the
+    /// config file's folder too.
+    /// </summary>
+    private static Settings WithEnergyFile(Settings settings, string? configFile)
+    {
+        if (configFile is null || settings.EnergyFile is { Length: 0 }) return settings;
+        string folder = Path.GetDirectoryName(Path.GetFullPath(configFile)) ?? ".";
+        string file = settings.EnergyFile ?? DefaultEnergyFile;
+        return settings with { EnergyFile = Path.GetFullPath(Path.Combine(folder, file)) };
     }
 
     private static IniFile? ReadConfigFile(SettingsInput input, List<string> problems)

@@ -15,14 +15,19 @@ internal sealed class Meter
     public bool HasData { get; private set; }
 
     /// <param name="decoder">How a message is read; null reads the seed format (docs/payloads.md).</param>
-    public Meter(MeterLimits limits, IPayloadDecoder? decoder = null)
+    /// <param name="energy">Counts energy from power (energy_from_power); null counts nothing, as <c>decode</c>: one message
+    /// is no time.</param>
+    public Meter(MeterLimits limits, IPayloadDecoder? decoder = null, EnergyIntegrator? energy = null)
     {
-        State = new MeterState(limits);
+        State = new MeterState(limits, energy);
         _decoder = decoder ?? PayloadDecoder.Instance;
     }
 
+    /// <summary>Applies a payload without a clock: nothing is counted from power (no time passes).</summary>
+    public Verdict Apply(string topic, ReadOnlySpan<byte> payload) => Apply(topic, payload, 0);
 
-    public Verdict Apply(string topic, ReadOnlySpan<byte> payload)
+    /// <param name="now">When it arrived, in Stopwatch ticks: power is counted into energy up to this moment.</param>
+    public Verdict Apply(string topic, ReadOnlySpan<byte> payload, long now)
     {
         // Checked before any parsing: a huge payload costs nothing but this comparison.
         if (payload.Length > State.Limits.MaxPayloadSize) return new(RejectReason.TooLarge, Value: payload.Length);
@@ -31,6 +36,7 @@ internal sealed class Meter
         if (verdict.IsAccepted) verdict = MeterRules.Check(_reading, State.Limits);
         if (!verdict.IsAccepted) return verdict with { Mapped = _decoder.Mapped };
         State.Merge(_reading);
+        State.Energy?.Add(_reading, now);
         HasData = true;
         return verdict;
     }

@@ -12,7 +12,14 @@ internal sealed class MeterState
 
     public MeterLimits Limits { get; }
 
-    public MeterState(MeterLimits limits) => Limits = limits;
+    /// <summary>The counters from power (energy_from_power), where they stand in for the source's; null: none.</summary>
+    public EnergyIntegrator? Energy { get; }
+
+    public MeterState(MeterLimits limits, EnergyIntegrator? energy = null)
+    {
+        Limits = limits;
+        Energy = energy;
+    }
 
     public bool AnyPhase => _phases != 0;
 
@@ -56,6 +63,7 @@ internal sealed class MeterState
 
     private double Derive(Location location, Quantity quantity)
     {
+        if (quantity is Quantity.EnergyForward or Quantity.EnergyReverse) return DeriveEnergy(location, quantity);
         double received = _received[location, quantity];
         if (!double.IsNaN(received)) return received;
         return quantity switch
@@ -64,9 +72,26 @@ internal sealed class MeterState
             Quantity.Voltage => Limits.Voltage,
             Quantity.Frequency => FrequencyFallback(location),
             Quantity.Current => CurrentFromPower(location),
-            Quantity.EnergyForward or Quantity.EnergyReverse => location == Location.Total ? SumOfPhaseEnergies(quantity) : double.NaN,
             _ => double.NaN,
         };
+    }
+
+    /// <summary>
+    /// A counter: the received one; else for the total the sum of the phases' received ones; else the one counted from
+    /// power (energy_from_power); else for the total the sum of the phases' counters, received or counted. A real
+    /// counter beats an estimate (a Shelly 3EM Gen1 counts per phase and sends a total power: its total is the phases'
+    /// sum, not our count), except with energy_from_power = 1, where ours are shown wherever we count.
+    /// </summary>
+    private double DeriveEnergy(Location location, Quantity quantity)
+    {
+        bool counted = Energy?.Shows(location) == true;
+        if (counted && Energy!.OverridesSource) return Energy.Value(location, quantity);
+        double received = _received[location, quantity];
+        if (!double.IsNaN(received)) return received;
+        if (location != Location.Total) return counted ? Energy!.Value(location, quantity) : double.NaN;
+        double sum = SumOfPhaseEnergies(quantity, countedToo: false);
+        if (!double.IsNaN(sum)) return sum;
+        return counted ? Energy!.Value(location, quantity) : SumOfPhaseEnergies(quantity, countedToo: true);
     }
 
     private double SumOfPhasePowers()
@@ -84,13 +109,14 @@ internal sealed class MeterState
     /// A meter that counts per phase (a Shelly 3EM Gen1) has no total counter: the total is the phases' sum, but only
     /// once every existing phase has one, since a partial sum would jump when the missing counter arrives.
     /// </summary>
-    private double SumOfPhaseEnergies(Quantity quantity)
+    /// <param name="countedToo">A phase counted from power counts with its counter.</param>
+    private double SumOfPhaseEnergies(Quantity quantity, bool countedToo)
     {
         double sum = double.NaN;
         for (var phase = Location.L1; phase <= Location.L3; phase++)
         {
             if (!PhaseExists(phase)) continue;
-            double energy = _received[phase, quantity];
+            double energy = countedToo && Energy?.Shows(phase) == true ? Energy.Value(phase, quantity) : _received[phase, quantity];
             if (double.IsNaN(energy)) return double.NaN;
             sum = double.IsNaN(sum) ? energy : sum + energy;
         }

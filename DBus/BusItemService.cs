@@ -18,7 +18,7 @@ internal sealed partial class BusItemService : IAsyncDisposable
     private readonly string? _busAddress;
     private readonly ItemWriter _writer;
     private readonly bool _propertiesChanged;
-    private readonly BusObjectTree _tree;
+    private BusObjectTree _tree;
     private readonly TaskCompletionSource<Exception> _connectionLost = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private DBusConnection? _connection;
     private bool _closing;
@@ -39,7 +39,21 @@ internal sealed partial class BusItemService : IAsyncDisposable
         _tree = new BusObjectTree(table.Defs);
     }
 
-    public ItemTable Table { get; }
+    public ItemTable Table { get; private set; }
+
+    /// <summary>
+    /// Serves <paramref name="table"/> from now on: a table with more rows (the app's control service, whose per-meter
+    /// rows come with its meters), carrying the old one's values. Its changes are published at once.
+    /// </summary>
+    public void ReplaceTable(ItemTable table)
+    {
+        lock (Gate)
+        {
+            Table = table;
+            _tree = new BusObjectTree(table.Defs);
+            PublishChangesLocked();
+        }
+    }
 
     private static int NotWritable(ItemTable table, int row, in BusValue requested) => SetValueResult.NotWritable;
 

@@ -16,8 +16,8 @@ internal sealed class BusObject(string path, int row)
     /// <summary>The last path segment, as a parent's introspection names it.</summary>
     public string Name { get; } = path == "/" ? "" : path[(path.LastIndexOf('/') + 1)..];
 
-    /// <summary>The table row of a leaf; -1 for the root and nodes.</summary>
-    public int Row { get; } = row;
+    /// <summary>The table row of a leaf (which may have children too); -1 for the root and plain nodes.</summary>
+    public int Row { get; private set; } = row;
 
     public bool IsLeaf => Row >= 0;
 
@@ -43,4 +43,11 @@ internal sealed class BusObject(string path, int row)
     internal void AddChild(BusObject child) => _children.Add(child);
 
     internal void AddRow(int row) => _rows.Add(row);
+
+    /// <summary>A node that is a leaf too (its children came first in the table): its own row first.</summary>
+    internal void MakeLeaf(int row)
+    {
+        Row = row;
+        _rows.Insert(0, row);
+    }
 }

@@ -18,9 +18,6 @@ internal sealed class BusObjectTree
         for (int row = 0; row < defs.Count; row++)
         {
             string path = defs[row].Path;
-            var leaf = new BusObject(path, row);
-            if (!_byPath.TryAdd(path, leaf))
-                throw new ArgumentException($"Path {path} is both a leaf and a node, or listed twice", nameof(defs));
             Root.AddRow(row);
             var parent = Root;
             for (int slash = path.IndexOf('/', 1); slash > 0; slash = path.IndexOf('/', slash + 1))
@@ -32,14 +29,22 @@ internal sealed class BusObjectTree
                     _byPath.Add(nodePath, node);
                     parent.AddChild(node);
                 }
-                else if (node.IsLeaf)
-                {
-                    throw new ArgumentException($"Path {nodePath} is both a leaf and a node", nameof(defs));
-                }
                 node.AddRow(row);
                 parent = node;
             }
-            parent.AddChild(leaf);
+            // A leaf may also be a node, as velib allows (the app's /Meters beside /Meters/Add): its own value answers
+            // GetValue, and it lists its children. A path listed twice is a mistake.
+            if (_byPath.TryGetValue(path, out var existing))
+            {
+                if (existing.IsLeaf) throw new ArgumentException($"Path {path} is listed twice", nameof(defs));
+                existing.MakeLeaf(row);
+            }
+            else
+            {
+                var leaf = new BusObject(path, row);
+                _byPath.Add(path, leaf);
+                parent.AddChild(leaf);
+            }
         }
     }
 

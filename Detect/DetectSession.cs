@@ -19,5 +19,5 @@ internal static class DetectSession
     }
 
     /// <summary>The meters in what the log holds now, best first.</summary>
-    public static List<FoundMeter> Found(TopicLog log, Config.Settings settings) => log.Read(topics => Detector.Find(topics, settings));
+    public static List<FoundMeter> Found(TopicLog log, Config.Settings settings) => log.Read((_, messages) => Detector.Find(messages, settings));
 }

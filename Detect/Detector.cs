@@ -6,36 +6,68 @@ using MeterBridge.Sources;
 namespace MeterBridge.Detect;
 
 /// <summary>
-/// From the topics seen to the meters found, with no I/O. Every topic's newest payload goes through the recognisers
-/// (Shelly topics, JSON shapes, numbers on named topics), which guess a format, topic, channel and mapping. A guess is
-/// confirmed the way <c>run</c> would read it: its settings are compiled by <see cref="SourceCompiler"/>, the newest
-/// message of every topic its rules subscribe to is fed, in order of arrival, to a fresh meter, and the GX would then
-/// show a power or an energy.
+/// From the messages seen to the meters found, with no I/O. Every kept message goes through the recognisers (Shelly
+/// topics, JSON shapes; numbers on named topics by their newest), which guess a format, topic, channel and mapping; the
+/// guesses of one device are one meter (<see cref="Devices"/>). A guess is confirmed the way <c>run</c> would read it:
+/// its settings are compiled by <see cref="SourceCompiler"/>, every kept message of every topic its rules subscribe to
+/// is fed, in order of arrival, to a fresh meter, and the GX would then show a power or an energy.
 /// </summary>
 internal static class Detector
 {
-    public static List<FoundMeter> Find(IReadOnlyCollection<SeenTopic> seen, Settings settings)
+    public static List<FoundMeter> Find(IReadOnlyCollection<SeenMessage> messages, Settings settings)
     {
-        var ordered = seen.Where(t => t.Payload is not null).OrderBy(t => t.Sequence).ToList();
         var candidates = new List<Candidate>();
-        var numbers = new NumberTopics();
-        foreach (SeenTopic topic in ordered)
+        var keys = new HashSet<string>(StringComparer.Ordinal);
+        foreach (SeenMessage message in messages)
         {
-            if (ShellyTopics.Recognise(topic.Topic, topic.Payload!, candidates) || NotMeters.Ignored(topic.Topic)) continue;
-            if (!JsonPayloads.Recognise(topic.Topic, topic.Payload!, candidates)) numbers.Add(topic.Topic, topic.Payload!);
+            var guesses = Recognised(message);
+            for (int i = 0; i < guesses.Found.Count; i++)
+                if (keys.Add(guesses.Keys[i])) candidates.Add(guesses.Found[i]);
+        }
+        // A number topic by its newest number: Home Assistant's "unavailable" after it is no reason to lose the meter.
+        var kept = new Kept(messages);
+        var numbers = new NumberTopics();
+        foreach (SeenTopic topic in kept.ByTopic.Keys.OrderBy(t => t.Sequence))
+        {
+            List<SeenMessage> own = kept.ByTopic[topic];
+            for (int i = own.Count - 1; i >= 0; i--)
+                if (!Recognised(own[i]).Claimed && numbers.Add(topic.Topic, own[i].Payload)) break;
         }
         candidates.AddRange(numbers.Candidates());
-        ShellyTopics.MergeGen1(candidates);
 
         var found = new List<FoundMeter>();
-        foreach (Candidate candidate in candidates.DistinctBy(c => c.Key))
-            if (Confirm(candidate, ordered, settings) is { } meter) found.Add(meter);
-        return [.. found
+        foreach (Candidate candidate in Devices.OnePerDevice(candidates))
+            if (Confirm(candidate, kept, settings) is { } meter) found.Add(meter);
+        return [.. Devices.OwnChannels(found)
             .OrderBy(m => m.Candidate.Format == Presets.Custom)
             .ThenBy(m => !m.ShowsPower)
             .ThenByDescending(m => m.Messages)
             .ThenBy(m => m.Candidate.Topic, StringComparer.Ordinal)
             .ThenBy(m => m.Candidate.Channel)];
+    }
+
+    /// <summary>
+    /// The Shelly and JSON guesses for one message, once per message (the recognisers are pure; a busy log is read every
+    /// second). Claimed: it has such a shape, or its topic carries no meter whatever it holds; else it may be a number.
+    /// </summary>
+    private static SeenMessage.Guesses Recognised(SeenMessage message)
+    {
+        if (message.Recognised is { } known) return known;
+        var found = new List<Candidate>();
+        string topic = message.Topic.Topic;
+        bool claimed = ShellyTopics.Recognise(topic, message.Payload, found) || NotMeters.Ignored(topic) || JsonPayloads.Recognise(topic, message.Payload, found);
+        string[] keys = [.. found.Select(c => c.Key)];
+        // A topic's messages mostly give the same guesses: they share one, so a flood keeps a reference per message.
+        if (message.Topic.LastGuesses is { } last && last.Claimed == claimed && Same(last.Keys, keys)) return message.Recognised = last;
+        return message.Recognised = message.Topic.LastGuesses = new SeenMessage.Guesses(found, keys, claimed);
+    }
+
+    private static bool Same(string[] a, string[] b)
+    {
+        if (a.Length != b.Length) return false;
+        for (int i = 0; i < a.Length; i++)
+            if (!string.Equals(a[i], b[i], StringComparison.Ordinal)) return false;
+        return true;
     }
 
     /// <summary>The candidate's settings, as <c>run</c> would build them from its config lines; null when they do not compile.</summary>
@@ -48,18 +80,65 @@ internal static class Detector
         return settings with { Format = candidate.Format, Topic = candidate.Topic, Channel = candidate.Channel, Source = source };
     }
 
-    private static FoundMeter? Confirm(Candidate candidate, List<SeenTopic> ordered, Settings settings)
+    /// <summary>
+    /// The candidate replayed; a custom one whose other quantities spoil it (a battery's voltage in mV rejects every
+    /// message) is tried again with its powers and energies alone.
+    /// </summary>
+    private static FoundMeter? Confirm(Candidate candidate, Kept kept, Settings settings)
+    {
+        if (Replay(candidate, kept, settings) is { } meter) return meter;
+        if (candidate.Format != Presets.Custom || candidate.Mapping.All(m => NameWords.IsMeterKey(m.Key))) return null;
+        return Replay(candidate with { Mapping = [.. candidate.Mapping.Where(m => NameWords.IsMeterKey(m.Key))] }, kept, settings);
+    }
+
+    /// <summary>
+    /// The kept messages of each topic, oldest first, and the topics by their first level: a candidate replays only its
+    /// own topics', and a filter that starts with a name looks only at the topics that start with it.
+    /// </summary>
+    private sealed class Kept
+    {
+        public Dictionary<SeenTopic, List<SeenMessage>> ByTopic { get; } = new(ReferenceEqualityComparer.Instance);
+        private readonly Dictionary<string, List<SeenTopic>> _byFirstLevel = new(StringComparer.Ordinal);
+
+        public Kept(IReadOnlyCollection<SeenMessage> messages)
+        {
+            foreach (SeenMessage message in messages)
+            {
+                if (!ByTopic.TryGetValue(message.Topic, out var own))
+                {
+                    ByTopic[message.Topic] = own = [];
+                    string first = FirstLevel(message.Topic.Topic);
+                    if (!_byFirstLevel.TryGetValue(first, out var topics)) _byFirstLevel[first] = topics = [];
+                    topics.Add(message.Topic);
+                }
+                own.Add(message);
+            }
+        }
+
+        public IEnumerable<SeenTopic> Matching(string filter)
+        {
+            string first = FirstLevel(filter);
+            IEnumerable<SeenTopic> near = first is "+" or "#" ? ByTopic.Keys : _byFirstLevel.GetValueOrDefault(first) ?? [];
+            return near.Where(t => TopicFilter.Matches(filter, t.Topic));
+        }
+
+        private static string FirstLevel(string topic) => topic.IndexOf('/') is var slash and >= 0 ? topic[..slash] : topic;
+    }
+
+    /// <summary>What <c>run</c> (and <c>decode</c>) would show after the same messages in the same order; null when no power or energy.</summary>
+    private static FoundMeter? Replay(Candidate candidate, Kept kept, Settings settings)
     {
         if (SettingsFor(candidate, settings) is not { } own) return null;
+        var byTopic = kept.ByTopic;
+        var topics = new List<SeenTopic>();
+        var seen = new HashSet<SeenTopic>(ReferenceEqualityComparer.Instance);
+        foreach (string filter in own.Subscriptions)
+            foreach (SeenTopic topic in kept.Matching(filter))
+                if (seen.Add(topic)) topics.Add(topic);
+        IEnumerable<SeenMessage> replay = topics.Count == 1 ? byTopic[topics[0]] : topics.SelectMany(t => byTopic[t]).OrderBy(m => m.Sequence);
         var readout = new MeterReadout(own.Limits, MappedDecoder.For(own.Source));
-        long messages = 0;
-        foreach (SeenTopic topic in ordered)
-        {
-            if (!own.Subscriptions.Any(filter => TopicFilter.Matches(filter, topic.Topic))) continue;
-            messages += topic.Count;
-            readout.Apply(topic.Topic, topic.Payload);
-        }
-        return ReadsPowerOrEnergy(readout) ? new FoundMeter(candidate, own, messages, readout) : null;
+        foreach (SeenMessage message in replay) readout.Apply(message.Topic.Topic, message.Payload);
+        return ReadsPowerOrEnergy(readout) ? new FoundMeter(candidate, own, topics.Sum(t => t.Count), readout) : null;
     }
 
     /// <summary>A power or an energy shown at any location: one that the messages carried (nothing derives them from anything else).</summary>

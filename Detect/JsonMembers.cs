@@ -10,7 +10,8 @@ internal static class JsonMembers
 {
     /// <param name="Pointer">The member as a JSON pointer (<c>/SML/Power_curr</c>).</param>
     /// <param name="Depth">1 for the root's members.</param>
-    public readonly record struct Member(string Pointer, string Name, JsonTokenType Kind, int Depth);
+    /// <param name="Length">An array's number of elements; 0 for anything else.</param>
+    public readonly record struct Member(string Pointer, string Name, JsonTokenType Kind, int Depth, int Length = 0);
 
     /// <summary>The members of a JSON object, objects entered down to <paramref name="maxDepth"/>; null when it is no JSON object.</summary>
     public static List<Member>? Read(byte[] payload, int maxDepth)
@@ -37,9 +38,26 @@ internal static class JsonMembers
             string name = reader.GetString()!;
             reader.Read();
             string path = pointer + "/" + name.Replace("~", "~0").Replace("/", "~1");
+            if (reader.TokenType == JsonTokenType.StartArray)
+            {
+                members.Add(new Member(path, name, reader.TokenType, depth, Elements(ref reader)));
+                continue;
+            }
             members.Add(new Member(path, name, reader.TokenType, depth));
             if (reader.TokenType == JsonTokenType.StartObject && depth < maxDepth) ReadObject(ref reader, path, depth + 1, maxDepth, members);
             else reader.Skip();
         }
+    }
+
+    /// <summary>Counts an array's elements, leaving the reader on its end.</summary>
+    private static int Elements(ref Utf8JsonReader reader)
+    {
+        int count = 0;
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            count++;
+            reader.Skip();
+        }
+        return count;
     }
 }

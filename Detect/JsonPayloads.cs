@@ -24,7 +24,7 @@ internal static class JsonPayloads
         if (Has("grid", JsonTokenType.StartObject))
             found.Add(new Candidate(Sources.Presets.SeedFormat, topic, 0, "dbus-mqtt-grid JSON"));
         else if (Has("ENERGY", JsonTokenType.StartObject))
-            found.Add(new Candidate("tasmota-energy", topic, 0, "Tasmota energy monitoring (SENSOR with ENERGY)"));
+            Tasmota(topic, members, found);
         else if (ZigbeeFields.Any(f => Has(f, JsonTokenType.Number))
             && (members.Exists(m => m.Depth == 1 && m.Name == "linkquality") || topic.Split('/')[0].Contains("zigbee2mqtt", StringComparison.OrdinalIgnoreCase)))
             found.Add(new Candidate("zigbee2mqtt", topic, 0, "Zigbee2MQTT device with metering"));
@@ -33,7 +33,27 @@ internal static class JsonPayloads
         return true;
     }
 
-    /// <summary>A rule per quantity key for the numbers whose member names say power or energy; the first found wins.</summary>
+    /// <summary>
+    /// Tasmota's ENERGY: arrays are phases of one meter (a PZEM-004T ×3 has a voltage per phase) or the channels of a
+    /// device with several relays (a Sonoff Dual R3, a Shelly 2.5 on Tasmota: one voltage, a power per relay). The
+    /// second is a one-phase meter per relay, <c>channel</c> N reading element N-1.
+    /// </summary>
+    private static void Tasmota(string topic, List<JsonMembers.Member> members, List<Candidate> found)
+    {
+        JsonMembers.Member? Energy(string name) => members.Find(m => m.Depth == 2 && m.Pointer == "/ENERGY/" + name) is { Pointer: not null } m ? m : null;
+        if (Energy("Power") is { Kind: JsonTokenType.StartArray, Length: > 1 and <= 8 } powers && Energy("Voltage") is { Kind: JsonTokenType.Number })
+        {
+            for (int channel = 1; channel <= powers.Length; channel++)
+                found.Add(new Candidate(Sources.Presets.TasmotaEnergy, topic, channel, $"Tasmota energy monitoring, relay {channel} of {powers.Length} (SENSOR with ENERGY)"));
+            return;
+        }
+        found.Add(new Candidate(Sources.Presets.TasmotaEnergy, topic, 0, "Tasmota energy monitoring (SENSOR with ENERGY)"));
+    }
+
+    /// <summary>
+    /// A rule per quantity key for the numbers whose member names say what they measure; the first found wins. A
+    /// voltage, current, frequency or power factor only beside a power or an energy: alone they are no meter.
+    /// </summary>
     private static List<(string Key, string Rule)> Fields(List<JsonMembers.Member> members)
     {
         var rules = new List<(string Key, string Rule)>();
@@ -41,7 +61,7 @@ internal static class JsonPayloads
             if (member.Kind == JsonTokenType.Number && NameWords.Read(member.Name) is { } meaning
                 && !rules.Exists(r => r.Key == meaning.Key) && Writable(member.Pointer))
                 rules.Add((meaning.Key, "{topic} " + member.Pointer + Factor(meaning.Factor)));
-        return Candidate.Ordered(rules);
+        return rules.Exists(r => NameWords.IsMeterKey(r.Key)) ? Candidate.Ordered(rules) : [];
     }
 
     /// <summary>A pointer the mapping language can hold as written: no placeholder braces, no trailing " * ".</summary>

@@ -10,7 +10,14 @@ namespace MeterBridge.Detect;
 /// </summary>
 internal static class NameWords
 {
-    public readonly record struct Meaning(string Key, string Stem, double Factor);
+    public readonly record struct Meaning(string Key, string Stem, double Factor)
+    {
+        public bool IsMeter => IsMeterKey(Key);
+    }
+
+    /// <summary>Whether a quantity key is a power or an energy: what makes a meter.</summary>
+    public static bool IsMeterKey(string key) => key.StartsWith("power", StringComparison.Ordinal) && !key.StartsWith("power_factor", StringComparison.Ordinal)
+        || key.StartsWith("energy", StringComparison.Ordinal);
 
     private static readonly HashSet<string> NotAReading =
     [
@@ -32,16 +39,34 @@ internal static class NameWords
         "import", "imported", "forward", "consumption", "consumed", "in", "kwh", "wh", "w", "watt", "watts", "value", "sensor",
     ];
 
-    /// <summary>The quantity key (<c>power</c>, <c>energy_forward_L2</c>) the name stands for, or null.</summary>
+    /// <summary>Words that name a quantity beside power and energy, read only with a power or an energy of the same meter.</summary>
+    private static readonly HashSet<string> Others = ["voltage", "volt", "volts", "frequency", "freq", "hz", "amps", "ampere", "factor", "pf"];
+
+    /// <summary>
+    /// The quantity key (<c>power</c>, <c>energy_forward_L2</c>, <c>voltage</c>, <c>power_factor_L1</c>) the name stands
+    /// for, or null. A voltage, current, frequency or power factor is no meter by itself: <see cref="Meaning.IsMeter"/>.
+    /// </summary>
     public static Meaning? Read(string name)
     {
         List<string> words = Words(name);
-        if (words.Count == 0 || words.Any(NotAReading.Contains)) return null;
+        if (words.Count == 0) return null;
+        bool powerFactor = (words.Contains("power") && words.Contains("factor")) || words.Contains("pf") || (words.Contains("cos") && words.Contains("phi"));
+        if (words.Any(w => NotAReading.Contains(w) && !(powerFactor && w is "factor" or "pf"))) return null;
         bool reverse = words.Any(Reverse.Contains);
         bool energy = words.Contains("energy") || words.Contains("kwh") || words.Contains("wh")
             || (words.Contains("total") && (reverse || words.Contains("in") || words.Contains("import")));
         bool power = words.Contains("power") || words.Contains("watt") || words.Contains("watts");
-        if (!energy && !power) return null;
+        bool voltage = words.Contains("voltage") || words.Contains("volt") || words.Contains("volts");
+        bool frequency = words.Contains("frequency") || words.Contains("freq") || words.Contains("hz");
+        bool current = !power && !energy && !voltage && (words.Contains("current") || words.Contains("amps") || words.Contains("ampere"));
+        string? key = powerFactor ? "power_factor"
+            : energy ? (reverse ? "energy_reverse" : "energy_forward")
+            : power ? "power"
+            : voltage ? "voltage"
+            : frequency ? "frequency"
+            : current ? "current"
+            : null;
+        if (key is null) return null;
 
         string phase = "";
         var stem = new List<string>();
@@ -51,9 +76,8 @@ internal static class NameWords
             if (word is "l1" or "l2" or "l3") phase = "_L" + word[1];
             else if (word == "phase" && i + 1 < words.Count && PhaseOf(words[i + 1]) is { } p) { phase = p; i++; }
             else if (word.StartsWith("phase", StringComparison.Ordinal) && PhaseOf(word[5..]) is { } q) phase = q;
-            else if (!Filler.Contains(word) && !Reverse.Contains(word)) stem.Add(word);
+            else if (!Filler.Contains(word) && !Reverse.Contains(word) && !Others.Contains(word) && word is not ("cos" or "phi")) stem.Add(word);
         }
-        string key = energy ? (reverse ? "energy_reverse" : "energy_forward") : "power";
         double factor = energy && words.Contains("wh") ? 0.001 : 1;
         return new Meaning(key + phase, string.Join("_", stem), factor);
     }

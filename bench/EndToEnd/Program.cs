@@ -15,6 +15,8 @@ using MQTTnet.Protocol;
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 bool quick = args.Contains("--quick");
+// --power-only: the payload carries no energy counter, so the bridge counts energy from power (energy_from_power = auto).
+bool powerOnly = args.Contains("--power-only");
 int[] rates = Option("--rates") is { } r ? [.. r.Split(',').Select(int.Parse)] : [1, 5, 10, 100, 1000, 5000];
 int[] intervals = Option("--intervals") is { } v ? [.. v.Split(',').Select(int.Parse)] : [100, 0];
 // K per rate: 5 s each, 20 s at 1 and 5 msg/s (their p99 is a budget); --quick about 1 s each.
@@ -158,12 +160,13 @@ async Task<IntervalRun> RunIntervalAsync(int updateInterval)
 
 string? Option(string name) => Array.IndexOf(args, name) is >= 0 and var at && at + 1 < args.Length ? args[at + 1] : null;
 
-// A full 3-phase payload (every quantity, total and phases) whose total power is the unique value.
-static byte[] Payload(double power)
+// A full 3-phase payload (every quantity, total and phases) whose total power is the unique value; without the
+// energy counters with --power-only.
+byte[] Payload(double power)
 {
     string P(double value) => value.ToString("R", CultureInfo.InvariantCulture);
     string Phase(double p, double v, double e) =>
-        $"\"power\":{P(p)},\"voltage\":{P(v)},\"current\":1.5,\"frequency\":50.01,\"power_factor\":0.95,\"energy_forward\":{P(e)},\"energy_reverse\":4.1";
+        $"\"power\":{P(p)},\"voltage\":{P(v)},\"current\":1.5,\"frequency\":50.01,\"power_factor\":0.95" + (powerOnly ? "" : $",\"energy_forward\":{P(e)},\"energy_reverse\":4.1");
     return Encoding.UTF8.GetBytes("{\"grid\":{" + Phase(power, 230.1, 1000 + power / 1000) +
         ",\"L1\":{" + Phase(power % 20000, 230.2, 400.1) + "},\"L2\":{" + Phase(power % 7000, 229.8, 300.2) + "},\"L3\":{" + Phase(power % 3000, 231.4, 300.3) + "}}}");
 }

@@ -12,7 +12,8 @@ public class LayerTests
 {
     private static readonly string[] CoreNamespaces = ["MeterBridge.Core", "MeterBridge.Items"];
     private static readonly string[] EdgeNamespaces =
-        ["MeterBridge.Config", "MeterBridge.Mqtt", "MeterBridge.DBus", "MeterBridge.Bridge", "MeterBridge.Cli", "MeterBridge.Setup", "MeterBridge.Sources", "MeterBridge.Logging"];
+        ["MeterBridge.Config", "MeterBridge.Mqtt", "MeterBridge.DBus", "MeterBridge.Bridge", "MeterBridge.Cli", "MeterBridge.Setup", "MeterBridge.Sources", "MeterBridge.Logging",
+         "MeterBridge.Detect", "MeterBridge.GxApp", "MeterBridge.Storage"];
 
     private static readonly Lazy<LayerScan> Product = new(() => LayerScan.Of(RepoPaths.Root));
 
@@ -71,6 +72,12 @@ public class LayerTests
         Assert.Subset(new HashSet<string> { "MeterBridge.Core", "MeterBridge.Sources", "MeterBridge.Logging", "MeterBridge.Config.Ini" }, edges["MeterBridge.Config"]);
         foreach (string lower in (string[])["MeterBridge.Core", "MeterBridge.Items", "MeterBridge.Sources", "MeterBridge.Logging", "MeterBridge.Config.Ini"])
             Assert.DoesNotContain("MeterBridge.Config", edges[lower]);
+    }
+
+    [Fact]
+    public void The_counters_file_names_only_the_core()
+    {
+        Assert.Equal(["MeterBridge.Core"], Product.Value.Edges["MeterBridge.Storage"].Order());
     }
 
     // The scan itself, on made-up files.

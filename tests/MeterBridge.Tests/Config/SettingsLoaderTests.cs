@@ -389,7 +389,8 @@ public sealed class SettingsLoaderTests : IDisposable
         SettingsLoad load = SettingsLoader.Load(new SettingsInput { ConfigPath = ConfigTestFiles.OwnSample });
         Assert.True(load.Ok, string.Join("\n", load.Problems));
         Assert.Empty(load.Warnings);
-        Assert.Equal(new Settings(), load.Settings);
+        // The counters file's default is beside the config file read.
+        Assert.Equal(new Settings { EnergyFile = Path.Combine(Path.GetDirectoryName(ConfigTestFiles.OwnSample)!, "energy.json") }, load.Settings);
     }
 
     [Fact]

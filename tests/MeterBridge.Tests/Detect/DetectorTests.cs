@@ -22,7 +22,7 @@ public sealed class DetectorTests
     }
 
     private static List<FoundMeter> Find(params (string Topic, string Payload)[] messages) =>
-        Log(messages).Read(topics => Detector.Find(topics, Defaults));
+        Log(messages).Read((_, kept) => Detector.Find(kept, Defaults));
 
     private static string Describe(FoundMeter m) =>
         $"{m.Candidate.Format} {m.Candidate.Topic} {m.Candidate.Channel} {string.Join("; ", m.Candidate.Mapping.Select(r => r.Key + " = " + r.Rule))}".TrimEnd();
@@ -66,7 +66,7 @@ public sealed class DetectorTests
     public void Newer_notifications_count_and_a_meter_shows_its_newest_values()
     {
         var found = Find([.. HomeBroker.Messages.Select(m => (m.Topic, m.Payload))]);
-        var pro3em = Assert.Single(found, m => m.Candidate.Format == "shelly-gen2-em");
+        var pro3em = Assert.Single(found, m => m.Candidate.Topic == HomeBroker.Pro3em);
         Assert.Equal(3, pro3em.Messages);
         Assert.Equal(3, pro3em.Phases);
         Assert.Equal(-281.0, pro3em.Readout.Shown(Location.Total, Quantity.Power));
@@ -126,7 +126,7 @@ public sealed class DetectorTests
         Assert.Equal(
         [
             "custom energy-meter/sensor 0 power_L1 = {topic}/power_l1/state; power_L2 = {topic}/power_l2/state; energy_forward = {topic}/total_energy_wh/state * 0.001",
-            "custom homeassistant/sensor 0 power = {topic}/grid_power/state; energy_forward = {topic}/grid_energy_import/state; energy_reverse = {topic}/grid_energy_export/state",
+            "custom homeassistant/sensor 0 power = {topic}/grid_power/state; power_factor = {topic}/grid_power_factor/state; energy_forward = {topic}/grid_energy_import/state; energy_reverse = {topic}/grid_energy_export/state",
             "custom homeassistant/sensor/solar_power/state 0 power = {topic}",
             "custom openhab/out/Heatpump_Power/state 0 power = {topic}",
         ], found.Select(Describe).Order());
@@ -161,7 +161,11 @@ public sealed class DetectorTests
     [InlineData("power_phase_b", "power_L2", "")]
     [InlineData("import_wh", "energy_forward", "")]
     [InlineData("ApparentPower", null, null)]
-    [InlineData("power_factor", null, null)]
+    [InlineData("power_factor", "power_factor", "")]
+    [InlineData("grid_voltage_l2", "voltage_L2", "grid")]
+    [InlineData("current", "current", "")]
+    [InlineData("current_power", "power", "")]
+    [InlineData("mains_frequency", "frequency", "mains")]
     [InlineData("transmit_power", null, null)]
     [InlineData("energy_today", null, null)]
     [InlineData("temperature", null, null)]
@@ -172,21 +176,46 @@ public sealed class DetectorTests
         Assert.Equal(stem, meaning?.Stem);
     }
 
-    [Fact]
-    public void The_log_keeps_a_count_and_the_newest_payload_per_topic_within_its_bounds()
-    {
-        var log = Log([("a", "1"), ("a", "22"), ("b", new string('x', 101)), ("b", "3")], maxPayloadSize: 100);
-        Assert.Equal(4, log.Messages);
-        Assert.Equal(1, log.NotKept);
-        var seen = log.Read(topics => topics.ToDictionary(t => t.Topic, t => (t.Count, Encoding.UTF8.GetString(t.Payload!))));
-        Assert.Equal((2L, "22"), seen["a"]);
-        Assert.Equal((2L, "3"), seen["b"]);
+    private static List<(string Topic, string Payload)> Kept(TopicLog log) =>
+        log.Read((_, kept) => kept.Select(m => (m.Topic.Topic, Encoding.UTF8.GetString(m.Payload))).ToList());
 
+    [Fact]
+    public void The_log_keeps_a_count_and_every_message_in_order_and_a_repeat_only_once()
+    {
+        var log = Log([("a", "1"), ("a", "22"), ("b", new string('x', 101)), ("b", "3"), ("a", "22")], maxPayloadSize: 100);
+        Assert.Equal(5, log.Messages);
+        Assert.Equal(1, log.NotKept);
+        Assert.Equal([("a", "1"), ("b", "3"), ("a", "22")], Kept(log));
+        var seen = log.Read(topics => topics.ToDictionary(t => t.Topic, t => (t.Count, Encoding.UTF8.GetString(t.Payload!))));
+        Assert.Equal((3L, "22"), seen["a"]);
+        Assert.Equal((2L, "3"), seen["b"]);
+    }
+
+    [Fact]
+    public void The_log_stays_within_its_bounds_dropping_the_oldest_superseded_messages_and_never_a_topics_newest()
+    {
         var many = new TopicLog(65536);
         var payload = new ReadOnlySequence<byte>(new byte[60000]);
         for (int i = 0; i < TopicLog.MaxTopics + 10; i++) many.Add("t/" + i, payload);
         Assert.Equal(TopicLog.MaxTopics, many.TopicCount);
         long kept = many.Read(topics => topics.Sum(t => (long)(t.Payload?.Length ?? 0)));
         Assert.InRange(kept, TopicLog.MaxBytes - 60000, TopicLog.MaxBytes);
+
+        // One busy topic among quiet ones: by count, then by bytes, the busy topic's oldest go first.
+        var busy = new TopicLog(65536);
+        busy.Add("quiet", new ReadOnlySequence<byte>("7"u8.ToArray()));
+        for (int i = 0; i < TopicLog.MaxMessages + 100; i++) busy.Add("busy", new ReadOnlySequence<byte>(Encoding.UTF8.GetBytes(i.ToString())));
+        Assert.Equal(TopicLog.MaxMessages, busy.KeptCount);
+        Assert.Equal(101, busy.Evicted);
+        var order = Kept(busy);
+        Assert.Equal(("quiet", "7"), order[0]);
+        Assert.Equal(("busy", "101"), order[1]);
+        Assert.Equal(("busy", (TopicLog.MaxMessages + 99).ToString()), order[^1]);
+
+        var large = new TopicLog(65536);
+        for (int i = 0; i < 300; i++) large.Add("big", new ReadOnlySequence<byte>(new byte[60000 + i]));
+        long bytes = large.Read((_, k) => k.Sum(m => (long)m.Payload.Length));
+        Assert.InRange(bytes, TopicLog.MaxBytes - 61000, TopicLog.MaxBytes);
+        Assert.Equal(60299, large.Read(topics => topics.Single().Payload!.Length));
     }
 }

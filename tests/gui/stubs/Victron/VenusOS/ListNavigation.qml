@@ -1,0 +1,5 @@
+import QtQuick
+
+ListItem {
+	showChevron: true
+}
