@@ -29,7 +29,7 @@ internal static class SettingsLoader
 
         if (file is not null)
         {
-            problems.AddRange(file.Errors.Select(error => ValueText.Message(file.FileName, error)));
+            foreach (IniError error in file.Errors) problems.Add(ValueText.Message(file.FileName, error)); // not LINQ: 20 KB of binary
             settings = ApplyFile(file, input, settings, origins, problems);
             warnings.AddRange(UnusedKeys.Find(file));
         }
