@@ -20,16 +20,46 @@ internal static class App
         RootCommand root = Build(flags, io);
 
         // No response files: a value starting with '@' (a password, say) is a value.
-        ParseResult parse = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
+        ParseResult parse;
+        try
+        {
+            parse = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
+        }
+        catch (Exception error)
+        {
+            // A flag's parser or validator that throws is our bug, but it was the command line that made it throw: say so
+            // in one line and exit as for any bad flag. Unhandled, the exception would abort the process (SIGABRT).
+            io.Error.WriteLine($"cannot read the command line: {error.Message}");
+            io.Error.WriteLine(TryHelp);
+            return ExitCodes.BadConfiguration;
+        }
         if (parse.Action is ParseErrorAction)
         {
             foreach (var error in parse.Errors)
                 io.Error.WriteLine(error.Message);
-            io.Error.WriteLine("Try 'meterbridge --help'.");
+            io.Error.WriteLine(TryHelp);
             return ExitCodes.BadConfiguration;
         }
-        return await parse.InvokeAsync(new InvocationConfiguration { Output = io.Out, Error = io.Error }, ct);
+        try
+        {
+            // Not System.CommandLine's handler: it writes the whole exception, a stack of bare addresses in this binary.
+            return await parse.InvokeAsync(new InvocationConfiguration { Output = io.Out, Error = io.Error, EnableDefaultExceptionHandler = false }, ct);
+        }
+        catch (OperationCanceledException)
+        {
+            return ExitCodes.RuntimeFailure; // as System.CommandLine's handler did: 1, and nothing to say
+        }
+        catch (Exception error)
+        {
+            io.Error.WriteLine($"meterbridge: unexpected error: {error.Message}");
+            return ExitCodes.RuntimeFailure;
+        }
     }
+
+    private const string TryHelp = "Try 'meterbridge --help'.";
+
+    /// <summary>The command tree as the binary builds it, for tests that go over every command and option.</summary>
+    internal static RootCommand CommandTree(AppIo io) => Build(new ConfigFlags(), io);
 
     private static RootCommand Build(ConfigFlags flags, AppIo io)
     {

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Parsing;
 using System.Text;
 using MeterBridge.Config;
 using MeterBridge.Core;
@@ -29,11 +30,8 @@ internal static class DetectCommand
             HelpName = "N",
             Description = $"How long to listen, 1 to {MaxSeconds} seconds (default {DefaultSeconds}).",
             DefaultValueFactory = _ => DefaultSeconds,
+            CustomParser = ParseSeconds,
         };
-        seconds.Validators.Add(result =>
-        {
-            if (result.GetValueOrDefault<int>() is < 1 or > MaxSeconds) result.AddError($"--seconds must be 1 to {MaxSeconds}");
-        });
         var json = new Option<bool>("--json") { Description = "One JSON object per meter and line instead of config lines." };
         var detect = new Command("detect",
             $"Listen to the broker (--topic, default {DefaultFilter}) and print every meter found: the config lines that read it and what the GX would show. Publishes nothing.");
@@ -42,6 +40,19 @@ internal static class DetectCommand
         bool progress = ReferenceEquals(io.Out, Console.Out) && !Console.IsOutputRedirected;
         detect.SetAction((parse, ct) => RunAsync(flags.Read(parse, io), parse.GetValue(seconds), parse.GetValue(json), progress, io, ct));
         return detect;
+    }
+
+    /// <summary>
+    /// Reads <c>--seconds</c> and checks its range in one step. A validator reading the value
+    /// (<c>GetValueOrDefault</c>) would throw on text that is no number (System.CommandLine runs validators even
+    /// after a failed conversion): the process aborted on <c>--seconds abc</c>.
+    /// </summary>
+    private static int ParseSeconds(ArgumentResult result)
+    {
+        string text = result.Tokens.Count > 0 ? result.Tokens[^1].Value : "";
+        if (ValueText.TryInt(text, 1, MaxSeconds, out int seconds)) return seconds;
+        result.AddError($"--seconds {ValueText.Quote(text)} is not a whole number of seconds 1 to {MaxSeconds}");
+        return DefaultSeconds;
     }
 
     public static async Task<int> RunAsync(SettingsInput input, int seconds, bool json, bool progress, AppIo io, CancellationToken stop)
@@ -120,11 +131,30 @@ internal static class DetectCommand
     {
         output.WriteLine($"# no meter found in {log.Messages} messages on {log.TopicCount} topics ({seconds} s)"
             + (log.TopicCount == 0 ? "" : "; the busiest topics (messages, topic, newest payload):"));
-        var busiest = log.Read(topics => topics.OrderByDescending(t => t.Count).ThenBy(t => t.Topic, StringComparer.Ordinal).Take(BusiestShown)
-            .Select(t => (t.Count, t.Topic, Payload: Start(t.Payload))).ToList());
-        foreach (var (count, topic, payload) in busiest)
-            output.WriteLine($"# {count,6}  {topic}  {payload}");
+        // Picked under the log's lock (the listener may still add): the busiest ten by selection, not OrderBy/ThenBy/Take/
+        // Select into a tuple (LINQ over a value type cost the binary 14 KB, and List.Sort another 20 KB of sort helpers).
+        var lines = log.Read(topics =>
+        {
+            var sorted = new SeenTopic[topics.Count];
+            int n = 0;
+            foreach (SeenTopic t in topics) sorted[n++] = t;
+            var shown = new List<string>(BusiestShown);
+            for (int i = 0; i < n && i < BusiestShown; i++)
+            {
+                int best = i;
+                for (int j = i + 1; j < n; j++)
+                    if (IsBusier(sorted[j], sorted[best])) best = j;
+                (sorted[i], sorted[best]) = (sorted[best], sorted[i]);
+                shown.Add($"# {sorted[i].Count,6}  {sorted[i].Topic}  {Start(sorted[i].Payload)}");
+            }
+            return shown;
+        });
+        foreach (string line in lines) output.WriteLine(line);
     }
+
+    /// <summary>Most messages first, then by topic (ordinal).</summary>
+    private static bool IsBusier(SeenTopic a, SeenTopic b) =>
+        a.Count != b.Count ? a.Count > b.Count : string.CompareOrdinal(a.Topic, b.Topic) < 0;
 
     private static string Start(byte[]? payload)
     {

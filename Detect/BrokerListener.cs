@@ -2,6 +2,7 @@ using System.Buffers;
 using MeterBridge.Config;
 using MeterBridge.Mqtt;
 using MQTTnet;
+using MQTTnet.Diagnostics.Logger;
 using MQTTnet.Protocol;
 
 namespace MeterBridge.Detect;
@@ -25,8 +26,9 @@ internal sealed class BrokerListener(Settings settings, string filter, TopicLog 
     {
         var options = BrokerOptions.Build(settings, $"MeterBridge_detect_{Environment.MachineName}_{Environment.ProcessId}", _certificates);
         options.KeepAlivePeriod = TimeSpan.Zero; // ReaderAdapterFactory keeps the connection alive
-        using var client = new MqttClientFactory().CreateMqttClient(new ReaderAdapterFactory(TimeSpan.FromSeconds(settings.Keepalive),
-            this, qos0Socket: null, BrokerOptions.MaxPublishLength(settings)));
+        // Not MqttClientFactory: see MqttSubscriber (its WebSocket channel would pull HttpClient into the binary).
+        using var client = new MqttClient(new ReaderAdapterFactory(TimeSpan.FromSeconds(settings.Keepalive),
+            this, qos0Socket: null, BrokerOptions.MaxPublishLength(settings)), MqttNetNullLogger.Instance);
         client.ApplicationMessageReceivedAsync += args =>
         {
             log.Add(args.ApplicationMessage.Topic, args.ApplicationMessage.Payload);

@@ -38,12 +38,25 @@ internal static class Detector
         var found = new List<FoundMeter>();
         foreach (Candidate candidate in Devices.OnePerDevice(candidates))
             if (Confirm(candidate, kept, settings) is { } meter) found.Add(meter);
-        return [.. Devices.OwnChannels(found)
-            .OrderBy(m => m.Candidate.Format == Presets.Custom)
-            .ThenBy(m => !m.ShowsPower)
-            .ThenByDescending(m => m.Messages)
-            .ThenBy(m => m.Candidate.Topic, StringComparer.Ordinal)
-            .ThenBy(m => m.Candidate.Channel)];
+        // Best first, by a stable insertion sort of the few meters: LINQ's OrderBy/ThenBy, one sorter per key type, cost
+        // the binary more than this whole file (docs/platform.md).
+        var best = new List<FoundMeter>(Devices.OwnChannels(found));
+        for (int i = 1; i < best.Count; i++)
+            for (int j = i; j > 0 && ComesAfter(best[j - 1], best[j]); j--)
+                (best[j - 1], best[j]) = (best[j], best[j - 1]);
+        return best;
+    }
+
+    /// <summary>Presets before custom, a power before none, more messages first, then by topic and channel.</summary>
+    private static bool ComesAfter(FoundMeter a, FoundMeter b)
+    {
+        bool customA = a.Candidate.Format == Presets.Custom, customB = b.Candidate.Format == Presets.Custom;
+        if (customA != customB) return customA;
+        if (a.ShowsPower != b.ShowsPower) return !a.ShowsPower;
+        if (a.Messages != b.Messages) return a.Messages < b.Messages;
+        int topic = string.CompareOrdinal(a.Candidate.Topic, b.Candidate.Topic);
+        if (topic != 0) return topic > 0;
+        return a.Candidate.Channel > b.Candidate.Channel;
     }
 
     /// <summary>
@@ -56,7 +69,8 @@ internal static class Detector
         var found = new List<Candidate>();
         string topic = message.Topic.Topic;
         bool claimed = ShellyTopics.Recognise(topic, message.Payload, found) || NotMeters.Ignored(topic) || JsonPayloads.Recognise(topic, message.Payload, found);
-        string[] keys = [.. found.Select(c => c.Key)];
+        var keys = new string[found.Count];
+        for (int i = 0; i < keys.Length; i++) keys[i] = found[i].Key;
         // A topic's messages mostly give the same guesses: they share one, so a flood keeps a reference per message.
         if (message.Topic.LastGuesses is { } last && last.Claimed == claimed && Same(last.Keys, keys)) return message.Recognised = last;
         return message.Recognised = message.Topic.LastGuesses = new SeenMessage.Guesses(found, keys, claimed);
@@ -74,7 +88,8 @@ internal static class Detector
     public static Settings? SettingsFor(Candidate candidate, Settings settings)
     {
         var problems = new List<SourceProblem>();
-        var mapping = candidate.Mapping.Select((m, i) => new MappingEntry(m.Key, m.Rule, "detect", i + 1)).ToList();
+        var mapping = new List<MappingEntry>(candidate.Mapping.Count);
+        for (int i = 0; i < candidate.Mapping.Count; i++) mapping.Add(new MappingEntry(candidate.Mapping[i].Key, candidate.Mapping[i].Rule, "detect", i + 1));
         MappedSource? source = SourceCompiler.Compile(candidate.Format, candidate.Topic, candidate.Channel, mapping, problems);
         if (problems.Count > 0 || TopicFilter.Problem(candidate.Topic) is not null) return null;
         return settings with { Format = candidate.Format, Topic = candidate.Topic, Channel = candidate.Channel, Source = source };
@@ -87,8 +102,12 @@ internal static class Detector
     private static FoundMeter? Confirm(Candidate candidate, Kept kept, Settings settings)
     {
         if (Replay(candidate, kept, settings) is { } meter) return meter;
-        if (candidate.Format != Presets.Custom || candidate.Mapping.All(m => NameWords.IsMeterKey(m.Key))) return null;
-        return Replay(candidate with { Mapping = [.. candidate.Mapping.Where(m => NameWords.IsMeterKey(m.Key))] }, kept, settings);
+        if (candidate.Format != Presets.Custom) return null;
+        var meterRules = new List<(string Key, string Rule)>();
+        foreach (var rule in candidate.Mapping)
+            if (NameWords.IsMeterKey(rule.Key)) meterRules.Add(rule);
+        if (meterRules.Count == candidate.Mapping.Count) return null;
+        return Replay(candidate with { Mapping = meterRules }, kept, settings);
     }
 
     /// <summary>
@@ -138,7 +157,9 @@ internal static class Detector
         IEnumerable<SeenMessage> replay = topics.Count == 1 ? byTopic[topics[0]] : topics.SelectMany(t => byTopic[t]).OrderBy(m => m.Sequence);
         var readout = new MeterReadout(own.Limits, MappedDecoder.For(own.Source));
         foreach (SeenMessage message in replay) readout.Apply(message.Topic.Topic, message.Payload);
-        return ReadsPowerOrEnergy(readout) ? new FoundMeter(candidate, own, topics.Sum(t => t.Count), readout) : null;
+        long messages = 0;
+        foreach (SeenTopic topic in topics) messages += topic.Count;
+        return ReadsPowerOrEnergy(readout) ? new FoundMeter(candidate, own, messages, readout) : null;
     }
 
     /// <summary>A power or an energy shown at any location: one that the messages carried (nothing derives them from anything else).</summary>

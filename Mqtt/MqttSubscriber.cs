@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using MQTTnet.Protocol;
 using MQTTnet;
+using MQTTnet.Diagnostics.Logger;
 using MeterBridge.Config;
 using MeterBridge.Logging;
 
@@ -40,8 +41,10 @@ internal sealed class MqttSubscriber(Settings settings, string clientId, Log log
         options.KeepAlivePeriod = TimeSpan.Zero; // ReaderAdapterFactory keeps the connection alive
         if (_socket is not null && options.ChannelOptions is MqttClientTcpOptions tcp) tcp.StreamProvider = _socket;
         status?.SetWill(options);
-        var client = _client = new MqttClientFactory().CreateMqttClient(new ReaderAdapterFactory(TimeSpan.FromSeconds(settings.Keepalive),
-            sink, _socket, BrokerOptions.MaxPublishLength(settings)));
+        // Not MqttClientFactory: it builds MQTTnet's own adapter factory, whose WebSocket channel drags ClientWebSocket and
+        // HttpClient into the binary (about 400 KB) though we never use it.
+        var client = _client = new MqttClient(new ReaderAdapterFactory(TimeSpan.FromSeconds(settings.Keepalive),
+            sink, _socket, BrokerOptions.MaxPublishLength(settings)), MqttNetNullLogger.Instance);
         client.ApplicationMessageReceivedAsync += args =>
         {
             sink.OnPayload(args.ApplicationMessage.Topic, args.ApplicationMessage.Payload);

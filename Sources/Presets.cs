@@ -152,6 +152,11 @@ internal static class Presets
     ];
 
     /// <summary>The rows of each phase: the device's name for it (a, b, c or 0, 1, 2) and the key suffix l1..l3.</summary>
-    private static IEnumerable<(string, string)> PerPhase(string names, Func<char, string, (string, string)[]> rows) =>
-        names.Select((name, i) => rows(name, Phases[i])).SelectMany(r => r);
+    private static List<(string, string)> PerPhase(string names, Func<char, string, (string, string)[]> rows)
+    {
+        // A loop, not Select/SelectMany over the name's chars and the rows (value types): that LINQ cost the binary 11 KB.
+        var all = new List<(string, string)>();
+        for (int i = 0; i < names.Length; i++) all.AddRange(rows(names[i], Phases[i]));
+        return all;
+    }
 }

@@ -91,7 +91,11 @@ internal static class SourceCompiler
             if (texts.Count > 0) shown.Add((QuantityKeys.MappingKey(location, quantity), texts, origin));
         }
 
-        problems.AddRange(found.OrderBy(f => f.Line).Select(f => f.Problem));
+        // In file order: a stable insertion sort of a short list (LINQ's OrderBy over a tuple, a value type, cost the binary 10 KB).
+        for (int i = 1; i < found.Count; i++)
+            for (int j = i; j > 0 && found[j - 1].Line > found[j].Line; j--)
+                (found[j - 1], found[j]) = (found[j], found[j - 1]);
+        foreach (var (_, problem) in found) problems.Add(problem);
         if (compiled.Count == 0 && found.Count == 0)
             problems.Add(new(FormatKey, format, "has no rules: write [MAPPING] rules such as power = TOPIC /POINTER, or use a preset"));
         if (compiled.Count > MappedSource.MaxRules)

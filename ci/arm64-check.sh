@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# CI: the linux-arm64 binary for the GX. Builds it with build-linux-arm.sh, fails when it is over
-# 8 MiB or needs a glibc newer than 2.34 (Venus OS v3.60+ has 2.39), then runs it under qemu-aarch64
+# CI: the linux-arm64 binary for the GX. Builds it with build-linux-arm.sh, fails when it is not under
+# 8 000 000 bytes or needs a glibc newer than 2.34 (Venus OS v3.60+ has 2.39), then runs it under qemu-aarch64
 # on a smoke check that needs no broker and no bus (--version, and decode of one payload) and end to end
 # against a private broker and bus. linux-arm has its own check: ci/arm-check.sh.
 set -euo pipefail
@@ -8,7 +8,8 @@ set -euo pipefail
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$repo"
 
-max_size=8388608
+# Under 8 000 000 bytes (check_size allows equal): what takes the space and what was cut, docs/platform.md.
+max_size=7999999
 max_glibc=2.34
 bin=out/linux-arm64/meterbridge
 qemu_run=(qemu-aarch64 -L /usr/aarch64-linux-gnu)
