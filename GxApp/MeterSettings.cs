@@ -49,5 +49,5 @@ internal static class MeterSettings
         return meters;
     }
 
-    public static string ListText(IEnumerable<int> meters) => string.Join(",", meters.Order());
+    public static string ListText(SortedSet<int> meters) => string.Join(",", meters);
 }
