@@ -26,8 +26,9 @@ internal static class Devices
                 merged.Add(candidate);
                 continue;
             }
-            var rules = merged[same].Mapping.ToList();
-            rules.AddRange(candidate.Mapping.Where(m => !rules.Exists(r => r.Key == m.Key)));
+            var rules = new List<(string Key, string Rule)>(merged[same].Mapping);
+            foreach (var rule in candidate.Mapping)
+                if (!rules.Exists(r => r.Key == rule.Key)) rules.Add(rule);
             merged[same] = merged[same] with { Mapping = Candidate.Ordered(rules) };
         }
         ShellyTopics.MergeGen1(merged);

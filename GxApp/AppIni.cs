@@ -55,8 +55,12 @@ internal static class AppIni
         Section(SettingsLoader.MqttSection, mqtt);
         var mapping = MappingEntries(ValueOf(MeterSettings.All.First(s => s.Name == MeterSettings.Mapping), values).AsString);
         if (mapping.Count > 0)
-            Section(MappingSection.Name, [.. mapping.SelectMany(entry => entry.Rules.Select((rule, i) =>
-                ((i == 0 ? entry.Key + " = " : "    ") + Escape(rule), MeterSettings.Mapping)))]);
+        {
+            var rows = new List<(string Line, string Setting)>();
+            foreach (var (key, rules) in mapping)
+                for (int i = 0; i < rules.Count; i++) rows.Add(((i == 0 ? key + " = " : "    ") + Escape(rules[i]), MeterSettings.Mapping));
+            Section(MappingSection.Name, rows);
+        }
         return new Text(text.ToString(), lines);
     }
 

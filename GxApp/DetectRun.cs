@@ -105,7 +105,10 @@ internal sealed class DetectRun
     {
         if (k < 0 || k >= _found.Count) return null;
         Candidate candidate = _found[k].Candidate;
-        string mapping = string.Join("\n", candidate.Mapping.SelectMany(rule => AppIni.MappingLines(rule.Rule).Select(one => $"{rule.Key} = {one}")));
+        var lines = new List<string>();
+        foreach (var (key, rule) in candidate.Mapping)
+            foreach (string one in AppIni.MappingLines(rule)) lines.Add($"{key} = {one}");
+        string mapping = string.Join("\n", lines);
         return new Choice(candidate.Format, candidate.Topic, candidate.Channel, mapping);
     }
 }
