@@ -14,7 +14,11 @@ namespace MeterBridge.GxApp;
 internal static class AppIni
 {
     /// <summary>The generated text, and which setting each line holds (so a problem the loader finds on a line names it).</summary>
-    internal sealed record Text(string Content, IReadOnlyDictionary<int, string> SettingOfLine);
+    internal sealed class Text(string content, IReadOnlyDictionary<int, string> settingOfLine)
+    {
+        public string Content { get; } = content;
+        public IReadOnlyDictionary<int, string> SettingOfLine { get; } = settingOfLine;
+    }
 
     public static string Escape(string value) => value.Replace("%", "%%");
 
