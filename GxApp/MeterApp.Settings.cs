@@ -152,7 +152,8 @@ internal sealed partial class MeterApp
     private async Task FollowAsync(MeterSlot slot)
     {
         int meter = slot.Meter;
-        var values = MeterSettings.All.ToDictionary(s => s.Name, s => _values.GetValueOrDefault(MeterSettings.PathOf(meter, s)));
+        var values = new Dictionary<string, BusValue>();
+        foreach (MeterSetting s in MeterSettings.All) values[s.Name] = _values.GetValueOrDefault(MeterSettings.PathOf(meter, s));
         string? problem = AppIni.Problem(values);
         AppIni.Text? ini = null;
         if (problem is null)
