@@ -27,7 +27,12 @@ internal static class Detector
         // A number topic by its newest number: Home Assistant's "unavailable" after it is no reason to lose the meter.
         var kept = new Kept(messages);
         var numbers = new NumberTopics();
-        foreach (SeenTopic topic in kept.ByTopic.Keys.OrderBy(t => t.Sequence))
+        // Oldest newest message first: a stable insertion sort (LINQ's OrderBy and List.Sort each brought their own sorter).
+        var byAge = new List<SeenTopic>(kept.ByTopic.Keys);
+        for (int i = 1; i < byAge.Count; i++)
+            for (int j = i; j > 0 && byAge[j - 1].Sequence > byAge[j].Sequence; j--)
+                (byAge[j - 1], byAge[j]) = (byAge[j], byAge[j - 1]);
+        foreach (SeenTopic topic in byAge)
         {
             List<SeenMessage> own = kept.ByTopic[topic];
             for (int i = own.Count - 1; i >= 0; i--)
@@ -154,12 +159,27 @@ internal static class Detector
         foreach (string filter in own.Subscriptions)
             foreach (SeenTopic topic in kept.Matching(filter))
                 if (seen.Add(topic)) topics.Add(topic);
-        IEnumerable<SeenMessage> replay = topics.Count == 1 ? byTopic[topics[0]] : topics.SelectMany(t => byTopic[t]).OrderBy(m => m.Sequence);
+        List<SeenMessage> replay = topics.Count == 1 ? byTopic[topics[0]] : Merged(topics.ConvertAll(t => byTopic[t]));
         var readout = new MeterReadout(own.Limits, MappedDecoder.For(own.Source));
         foreach (SeenMessage message in replay) readout.Apply(message.Topic.Topic, message.Payload);
         long messages = 0;
         foreach (SeenTopic topic in topics) messages += topic.Count;
         return ReadsPowerOrEnergy(readout) ? new FoundMeter(candidate, own, messages, readout) : null;
+    }
+
+    /// <summary>Each topic's messages are in arrival order: merged into one, by their sequence.</summary>
+    private static List<SeenMessage> Merged(List<List<SeenMessage>> lists)
+    {
+        var merged = new List<SeenMessage>();
+        var next = new int[lists.Count];
+        while (true)
+        {
+            int oldest = -1;
+            for (int i = 0; i < lists.Count; i++)
+                if (next[i] < lists[i].Count && (oldest < 0 || lists[i][next[i]].Sequence < lists[oldest][next[oldest]].Sequence)) oldest = i;
+            if (oldest < 0) return merged;
+            merged.Add(lists[oldest][next[oldest]++]);
+        }
     }
 
     /// <summary>A power or an energy shown at any location: one that the messages carried (nothing derives them from anything else).</summary>

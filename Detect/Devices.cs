@@ -26,8 +26,9 @@ internal static class Devices
                 merged.Add(candidate);
                 continue;
             }
-            var rules = merged[same].Mapping.ToList();
-            rules.AddRange(candidate.Mapping.Where(m => !rules.Exists(r => r.Key == m.Key)));
+            var rules = new List<(string Key, string Rule)>(merged[same].Mapping);
+            foreach (var rule in candidate.Mapping)
+                if (!rules.Exists(r => r.Key == rule.Key)) rules.Add(rule);
             merged[same] = merged[same] with { Mapping = Candidate.Ordered(rules) };
         }
         ShellyTopics.MergeGen1(merged);
@@ -52,7 +53,11 @@ internal static class Devices
         }
         foreach (List<FoundMeter> device in devices.Values)
         {
-            var channels = device.OrderBy(m => m.Candidate.Channel).ToList();
+            // By channel: a stable insertion sort of a device's few channels (LINQ's OrderBy brings a sorter per key type).
+            var channels = new List<FoundMeter>(device);
+            for (int i = 1; i < channels.Count; i++)
+                for (int j = i; j > 0 && channels[j - 1].Candidate.Channel > channels[j].Candidate.Channel; j--)
+                    (channels[j - 1], channels[j]) = (channels[j], channels[j - 1]);
             var own = channels.Count == 1 ? channels : channels.Where(Reads).ToList();
             foreach (FoundMeter meter in own.Count > 0 ? own : channels.Take(1)) yield return meter;
         }

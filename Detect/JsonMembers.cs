@@ -8,10 +8,18 @@ namespace MeterBridge.Detect;
 /// </summary>
 internal static class JsonMembers
 {
-    /// <param name="Pointer">The member as a JSON pointer (<c>/SML/Power_curr</c>).</param>
-    /// <param name="Depth">1 for the root's members.</param>
-    /// <param name="Length">An array's number of elements; 0 for anything else.</param>
-    public readonly record struct Member(string Pointer, string Name, JsonTokenType Kind, int Depth, int Length = 0);
+    /// <param name="pointer">The member as a JSON pointer (<c>/SML/Power_curr</c>).</param>
+    /// <param name="depth">1 for the root's members.</param>
+    /// <param name="length">An array's number of elements; 0 for anything else.</param>
+    /// <remarks>A class, not a record struct: a list of a new struct type is a fresh copy of List's and LINQ's code.</remarks>
+    public sealed class Member(string pointer, string name, JsonTokenType kind, int depth, int length = 0)
+    {
+        public string Pointer { get; } = pointer;
+        public string Name { get; } = name;
+        public JsonTokenType Kind { get; } = kind;
+        public int Depth { get; } = depth;
+        public int Length { get; } = length;
+    }
 
     /// <summary>The members of a JSON object, objects entered down to <paramref name="maxDepth"/>; null when it is no JSON object.</summary>
     public static List<Member>? Read(byte[] payload, int maxDepth)

@@ -40,7 +40,7 @@ internal static class JsonPayloads
     /// </summary>
     private static void Tasmota(string topic, List<JsonMembers.Member> members, List<Candidate> found)
     {
-        JsonMembers.Member? Energy(string name) => members.Find(m => m.Depth == 2 && m.Pointer == "/ENERGY/" + name) is { Pointer: not null } m ? m : null;
+        JsonMembers.Member? Energy(string name) => members.Find(m => m.Depth == 2 && m.Pointer == "/ENERGY/" + name);
         if (Energy("Power") is { Kind: JsonTokenType.StartArray, Length: > 1 and <= 8 } powers && Energy("Voltage") is { Kind: JsonTokenType.Number })
         {
             for (int channel = 1; channel <= powers.Length; channel++)

@@ -69,7 +69,9 @@ internal sealed class NumberTopics
                 if (!group.Rules.Exists(r => NameWords.IsMeterKey(r.Key))) continue;
                 var rules = group.Rules;
                 string common = CommonLevels([.. rules.Select(r => r.Topic)]);
-                var mapping = Candidate.Ordered(rules.Select(r => (r.Key, (common.Length == 0 ? r.Topic : "{topic}" + r.Topic[common.Length..]) + r.Factor)));
+                var pairs = new List<(string Key, string Rule)>(rules.Count);
+                foreach (Rule r in rules) pairs.Add((r.Key, (common.Length == 0 ? r.Topic : "{topic}" + r.Topic[common.Length..]) + r.Factor));
+                var mapping = Candidate.Ordered(pairs);
                 yield return new Candidate(Presets.Custom, common.Length == 0 ? rules[0].Topic : common, 0,
                     "numbers on topics whose names say what they measure", mapping);
             }

@@ -14,7 +14,11 @@ namespace MeterBridge.GxApp;
 internal static class AppIni
 {
     /// <summary>The generated text, and which setting each line holds (so a problem the loader finds on a line names it).</summary>
-    internal sealed record Text(string Content, IReadOnlyDictionary<int, string> SettingOfLine);
+    internal sealed class Text(string content, IReadOnlyDictionary<int, string> settingOfLine)
+    {
+        public string Content { get; } = content;
+        public IReadOnlyDictionary<int, string> SettingOfLine { get; } = settingOfLine;
+    }
 
     public static string Escape(string value) => value.Replace("%", "%%");
 
@@ -55,8 +59,12 @@ internal static class AppIni
         Section(SettingsLoader.MqttSection, mqtt);
         var mapping = MappingEntries(ValueOf(MeterSettings.All.First(s => s.Name == MeterSettings.Mapping), values).AsString);
         if (mapping.Count > 0)
-            Section(MappingSection.Name, [.. mapping.SelectMany(entry => entry.Rules.Select((rule, i) =>
-                ((i == 0 ? entry.Key + " = " : "    ") + Escape(rule), MeterSettings.Mapping)))]);
+        {
+            var rows = new List<(string Line, string Setting)>();
+            foreach (var (key, rules) in mapping)
+                for (int i = 0; i < rules.Count; i++) rows.Add(((i == 0 ? key + " = " : "    ") + Escape(rules[i]), MeterSettings.Mapping));
+            Section(MappingSection.Name, rows);
+        }
         return new Text(text.ToString(), lines);
     }
 

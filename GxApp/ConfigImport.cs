@@ -12,7 +12,12 @@ namespace MeterBridge.GxApp;
 internal static class ConfigImport
 {
     /// <summary>What the file gave: setting name → value; the carried keys; one line per value that could not be taken.</summary>
-    internal sealed record Read(Dictionary<string, BusValue> Values, List<CarriedKey> Carried, List<string> Problems);
+    internal sealed class Read(Dictionary<string, BusValue> values, List<CarriedKey> carried, List<string> problems)
+    {
+        public Dictionary<string, BusValue> Values { get; } = values;
+        public List<CarriedKey> Carried { get; } = carried;
+        public List<string> Problems { get; } = problems;
+    }
 
     public static string PathOf(string home, int meter) => Path.Combine(AppIniFile.Folder(home, meter), AppIniFile.ImportName);
 

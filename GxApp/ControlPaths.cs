@@ -55,9 +55,15 @@ internal static class ControlPaths
     /// <summary>Per meter, after <see cref="Fixed"/>: its rows at <c>Fixed.Length + 3 × (its place)</c>, in this order.</summary>
     public const int State = 0, Reason = 1, Service = 2, PerMeter = 3;
 
-    public static ItemDef[] With(IEnumerable<int> meters) =>
-    [
-        .. Fixed,
-        .. meters.SelectMany(n => (ItemDef[])[new($"/Meters/{n}/State", TextFormat.Plain), new($"/Meters/{n}/Reason", TextFormat.Plain), new($"/Meters/{n}/Service", TextFormat.Plain)]),
-    ];
+    public static ItemDef[] With(IEnumerable<int> meters)
+    {
+        var defs = new List<ItemDef>(Fixed);
+        foreach (int n in meters)
+        {
+            defs.Add(new($"/Meters/{n}/State", TextFormat.Plain));
+            defs.Add(new($"/Meters/{n}/Reason", TextFormat.Plain));
+            defs.Add(new($"/Meters/{n}/Service", TextFormat.Plain));
+        }
+        return [.. defs];
+    }
 }

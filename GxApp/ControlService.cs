@@ -54,11 +54,13 @@ internal sealed class ControlService : IAsyncDisposable
     public ValueTask DisposeAsync() => _service.DisposeAsync();
 
     /// <summary>The meters now: <c>/Meters</c>, a new meter's rows (<c>waiting</c>), a gone one's rows withdrawn.</summary>
-    public void SetMeters(IReadOnlyCollection<int> meters)
+    public void SetMeters(SortedSet<int> meters)
     {
         lock (_service.Gate)
         {
-            var added = meters.Where(n => !_rowsOf.Contains(n)).ToList();
+            var added = new List<int>();
+            foreach (int n in meters)
+                if (!_rowsOf.Contains(n)) added.Add(n);
             if (added.Count > 0)
             {
                 ItemTable old = _service.Table;
@@ -74,10 +76,12 @@ internal sealed class ControlService : IAsyncDisposable
                 _service.ReplaceTable(table);
             }
             ItemTable now = _service.Table;
-            foreach (int gone in _meters.Except(meters))
-                for (int field = 0; field < ControlPaths.PerMeter; field++) now.Withdraw(RowOf(gone, field));
-            foreach (int n in meters.Except(_meters))
+            foreach (int gone in _meters)
+                if (!meters.Contains(gone))
+                    for (int field = 0; field < ControlPaths.PerMeter; field++) now.Withdraw(RowOf(gone, field));
+            foreach (int n in meters)
             {
+                if (_meters.Contains(n)) continue;
                 now.Set(RowOf(n, ControlPaths.State), BusValue.Of("waiting"));
                 now.Set(RowOf(n, ControlPaths.Reason), BusValue.Of(""));
                 now.Set(RowOf(n, ControlPaths.Service), BusValue.Of(""));

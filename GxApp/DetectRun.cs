@@ -14,14 +14,34 @@ internal sealed class DetectRun
     public const string Filter = "#";
 
     /// <summary>What <c>/Detect/*</c> show.</summary>
-    internal sealed record Shown(string State, int Meter, int SecondsLeft, string Error, string Result, int Results);
+    internal sealed class Shown(string state, int meter, int secondsLeft, string error, string result, int results)
+    {
+        public string State { get; } = state;
+        public int Meter { get; } = meter;
+        public int SecondsLeft { get; } = secondsLeft;
+        public string Error { get; } = error;
+        public string Result { get; } = result;
+        public int Results { get; } = results;
+    }
 
     /// <summary>What <c>/Detect/Apply</c> writes into the meter's settings.</summary>
-    internal sealed record Choice(string Format, string Topic, int Channel, string Mapping);
+    internal sealed class Choice(string format, string topic, int channel, string mapping)
+    {
+        public string Format { get; } = format;
+        public string Topic { get; } = topic;
+        public int Channel { get; } = channel;
+        public string Mapping { get; } = mapping;
+    }
 
-    internal sealed record Tick(int Session, int SecondsLeft);
+    // Shown, Choice and the loop's events are classes, not records: never compared or printed (a record's members cost bytes).
+    internal sealed class Tick(int session, int secondsLeft) { public int Session { get; } = session; public int SecondsLeft { get; } = secondsLeft; }
 
-    internal sealed record Done(int Session, DetectSession.Outcome? Outcome, string? Failure);
+    internal sealed class Done(int session, DetectSession.Outcome? outcome, string? failure)
+    {
+        public int Session { get; } = session;
+        public DetectSession.Outcome? Outcome { get; } = outcome;
+        public string? Failure { get; } = failure;
+    }
 
     private int _session;
     private CancellationTokenSource? _stop;
@@ -85,7 +105,10 @@ internal sealed class DetectRun
     {
         if (k < 0 || k >= _found.Count) return null;
         Candidate candidate = _found[k].Candidate;
-        string mapping = string.Join("\n", candidate.Mapping.SelectMany(rule => AppIni.MappingLines(rule.Rule).Select(one => $"{rule.Key} = {one}")));
+        var lines = new List<string>();
+        foreach (var (key, rule) in candidate.Mapping)
+            foreach (string one in AppIni.MappingLines(rule)) lines.Add($"{key} = {one}");
+        string mapping = string.Join("\n", lines);
         return new Choice(candidate.Format, candidate.Topic, candidate.Channel, mapping);
     }
 }

@@ -17,15 +17,15 @@ internal sealed partial class MeterApp
                 {
                     log.Forward(meter, line);
                     if (line.StartsWith("WARNING ", StringComparison.Ordinal) || line.StartsWith("ERROR ", StringComparison.Ordinal) || line.StartsWith("INFO connected to ", StringComparison.Ordinal))
-                        Post(new ChildOutput(meter, child!, line, State: false));
+                        Post(new ChildOutput(meter, child!, line, state: false));
                 },
                 line =>
                 {
-                    if (line.StartsWith(Mqtt.StateLines.Prefix, StringComparison.Ordinal)) Post(new ChildOutput(meter, child!, line[Mqtt.StateLines.Prefix.Length..], State: true));
+                    if (line.StartsWith(Mqtt.StateLines.Prefix, StringComparison.Ordinal)) Post(new ChildOutput(meter, child!, line[Mqtt.StateLines.Prefix.Length..], state: true));
                     else
                     {
                         log.Forward(meter, line);
-                        Post(new ChildOutput(meter, child!, "ERROR " + line, State: false));
+                        Post(new ChildOutput(meter, child!, "ERROR " + line, state: false));
                     }
                 });
         }

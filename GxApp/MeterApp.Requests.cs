@@ -22,12 +22,16 @@ internal sealed partial class MeterApp
                 foreach (MeterSetting setting in MeterSettings.All)
                     if (_values.GetValueOrDefault(MeterSettings.PathOf(n, setting)) != setting.Default)
                         await SetAsync(MeterSettings.PathOf(n, setting), setting.Default);
-                await SetAsync(MeterSettings.MetersPath, BusValue.Of(MeterSettings.ListText([.. MeterSettings.ParseList(Text(MeterSettings.MetersPath)), n])));
+                var meters = MeterSettings.ParseList(Text(MeterSettings.MetersPath));
+                meters.Add(n);
+                await SetAsync(MeterSettings.MetersPath, BusValue.Of(MeterSettings.ListText(meters)));
                 log.Info($"meter {n} added");
                 await ReconcileAsync();
                 break;
             case ControlPaths.Remove:
-                await SetAsync(MeterSettings.MetersPath, BusValue.Of(MeterSettings.ListText(MeterSettings.ParseList(Text(MeterSettings.MetersPath)).Where(m => m != n))));
+                var kept = MeterSettings.ParseList(Text(MeterSettings.MetersPath));
+                kept.Remove(n);
+                await SetAsync(MeterSettings.MetersPath, BusValue.Of(MeterSettings.ListText(kept)));
                 await ReconcileAsync();
                 break;
             case ControlPaths.DetectStart:

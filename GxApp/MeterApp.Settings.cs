@@ -123,21 +123,25 @@ internal sealed partial class MeterApp
     {
         if (!_present) return;
         var wanted = MeterSettings.ParseList(Text(MeterSettings.MetersPath));
-        foreach (int gone in _slots.Keys.Where(n => !wanted.Contains(n)).ToList())
+        var gones = new List<int>();
+        foreach (int n in _slots.Keys)
+            if (!wanted.Contains(n)) gones.Add(n);
+        foreach (int gone in gones)
         {
             await StopChildAsync(_slots[gone]);
             _slots.Remove(gone);
             log.Info($"meter {gone} removed: stopped (its settings stay)");
         }
-        foreach (int meter in wanted.Where(n => !_slots.ContainsKey(n)))
+        foreach (int meter in wanted)
         {
+            if (_slots.ContainsKey(meter)) continue;
             if (!_added.Contains(meter)) await AddMeterSettingsAsync(meter, defaults: null);
             _slots[meter] = new MeterSlot(meter);
             _dirty.Add(meter);
         }
         _control!.SetMeters(wanted);
-        foreach (int meter in _dirty.Where(_slots.ContainsKey).Order().ToList())
-            await FollowAsync(_slots[meter]);
+        foreach (int meter in wanted) // the meters now, ascending
+            if (_dirty.Contains(meter)) await FollowAsync(_slots[meter]);
         _dirty.Clear();
     }
 
@@ -148,7 +152,8 @@ internal sealed partial class MeterApp
     private async Task FollowAsync(MeterSlot slot)
     {
         int meter = slot.Meter;
-        var values = MeterSettings.All.ToDictionary(s => s.Name, s => _values.GetValueOrDefault(MeterSettings.PathOf(meter, s)));
+        var values = new Dictionary<string, BusValue>();
+        foreach (MeterSetting s in MeterSettings.All) values[s.Name] = _values.GetValueOrDefault(MeterSettings.PathOf(meter, s));
         string? problem = AppIni.Problem(values);
         AppIni.Text? ini = null;
         if (problem is null)

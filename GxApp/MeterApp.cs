@@ -35,13 +35,24 @@ internal sealed partial class MeterApp(string home, string? busAddress, string b
     private LocalSettings? _settings;
     private ControlService? _control;
 
-    // The loop's events.
-    private sealed record Presence(bool Present);
-    private sealed record Changed(string Path, BusValue Value);
-    private sealed record ChildOutput(int Meter, MeterChild Child, string Line, bool State);
-    private sealed record ChildExited(int Meter, MeterChild Child, int Code);
-    private sealed record RestartDue(int Meter, int Generation);
-    private sealed record BusLost(string Why);
+    // The loop's events: classes, not records (only matched, never compared or printed; a record's members cost bytes).
+    private sealed class Presence(bool present) { public bool Present { get; } = present; }
+    private sealed class Changed(string path, BusValue value) { public string Path { get; } = path; public BusValue Value { get; } = value; }
+    private sealed class ChildOutput(int meter, MeterChild child, string line, bool state)
+    {
+        public int Meter { get; } = meter;
+        public MeterChild Child { get; } = child;
+        public string Line { get; } = line;
+        public bool State { get; } = state;
+    }
+    private sealed class ChildExited(int meter, MeterChild child, int code)
+    {
+        public int Meter { get; } = meter;
+        public MeterChild Child { get; } = child;
+        public int Code { get; } = code;
+    }
+    private sealed class RestartDue(int meter, int generation) { public int Meter { get; } = meter; public int Generation { get; } = generation; }
+    private sealed class BusLost(string why) { public string Why { get; } = why; }
 
     private void Post(object news) => _events.Writer.TryWrite(news);
 

@@ -28,7 +28,7 @@ internal static class MeterSettings
         new("Topic", BusValue.Of("enphase/envoy-s/meters"), null, null, false, "topic"),
         new("Channel", BusValue.Of(0), 0, 99, false, "channel"),
         new(Mapping, BusValue.Of(""), null, null, false, null),
-        new("Timeout", BusValue.Of(-1.0), -1, 86400, false, "timeout", Unset: -1),
+        new("Timeout", BusValue.Of(-1.0), -1, 86400, false, "timeout", unset: -1),
         new("PowerThreshold", BusValue.Of(23000.0), 1, 1000000, false, "power_threshold_per_phase"),
         new("EnergyFromPower", BusValue.Of("auto"), null, null, false, "energy_from_power"),
     ];
@@ -49,5 +49,5 @@ internal static class MeterSettings
         return meters;
     }
 
-    public static string ListText(IEnumerable<int> meters) => string.Join(",", meters.Order());
+    public static string ListText(SortedSet<int> meters) => string.Join(",", meters);
 }

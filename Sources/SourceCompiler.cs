@@ -50,10 +50,10 @@ internal static class SourceCompiler
 
         var found = new List<(int Line, SourceProblem Problem)>(); // listed in file order at the end
         // Key -> (rule lines, origin), in order: the preset's, then [MAPPING]'s new keys.
-        var keys = new List<(string Key, string Rules, string Origin, MappingEntry? Entry)>();
+        var keys = new List<KeyRules>();
         if (Presets.Rows(format, channel) is { } preset)
             foreach (var (key, rules) in preset)
-                keys.Add((key, rules, "preset " + format, null));
+                keys.Add(new(key, rules, "preset " + format, null));
 
         foreach (MappingEntry entry in mapping)
         {
@@ -63,15 +63,16 @@ internal static class SourceCompiler
                 continue;
             }
             int at = keys.FindIndex(k => k.Key == entry.Key);
-            var row = (entry.Key, entry.Value, entry.Source, (MappingEntry?)entry);
+            var row = new KeyRules(entry.Key, entry.Value, entry.Source, entry);
             if (at >= 0) keys[at] = row;
             else keys.Add(row);
         }
 
         var compiled = new List<MappingRule>();
         var shown = new List<(string, IReadOnlyList<string>, string)>();
-        foreach (var (key, rules, origin, entry) in keys)
+        foreach (KeyRules row in keys)
         {
+            var (key, rules, origin, entry) = (row.Key, row.Rules, row.Origin, row.Entry);
             QuantityKeys.TryParseMappingKey(key, out Location location, out Quantity quantity);
             var texts = new List<string>();
             string[] lines = rules.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
@@ -103,5 +104,14 @@ internal static class SourceCompiler
 
         var filters = compiled.Select(r => r.Topic).Distinct(StringComparer.Ordinal).ToList();
         return new MappedSource(format, compiled, filters, shown);
+    }
+
+    /// <summary>A key's rule lines and where they come from (a class: a list of a 4-tuple is a fresh copy of List's code).</summary>
+    private sealed class KeyRules(string key, string rules, string origin, MappingEntry? entry)
+    {
+        public string Key { get; } = key;
+        public string Rules { get; } = rules;
+        public string Origin { get; } = origin;
+        public MappingEntry? Entry { get; } = entry;
     }
 }
